@@ -1,0 +1,275 @@
+"""``client.aliases``: the aliases of one domain, and their generated IMAP/SMTP passwords."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import Literal, overload
+
+from ._pagination import AsyncPaginator
+from ._params import (
+    check_bool,
+    check_choice,
+    check_str,
+    check_str_list,
+    date_param,
+    drop_none,
+)
+from ._requester import Requester
+from ._urls import alias_segment, domain_segment
+from .models import Alias, AliasCredentials
+
+__all__ = ["AliasSort", "AliasesService", "SearchFilter"]
+
+SearchFilter = Literal["everything", "name", "recipients"]
+AliasSort = Literal[
+    "name",
+    "-name",
+    "description",
+    "-description",
+    "is_enabled",
+    "-is_enabled",
+    "created_at",
+    "-created_at",
+]
+
+_MANY = "/v1/domains/{domain}/aliases"
+_ONE = "/v1/domains/{domain}/aliases/{alias}"
+
+
+def _size(value: object, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a size string such as '10 GB'")
+    return value
+
+
+# Each settable alias field and the check that turns the Python value into its JSON value.
+_FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
+    "name": check_str,
+    "recipients": check_str_list,
+    "description": partial(check_str, max_length=150),
+    "labels": partial(check_str_list, allow_empty=True),
+    "is_enabled": check_bool,
+    "has_recipient_verification": check_bool,
+    "has_imap": check_bool,
+    "has_pgp": check_bool,
+    "public_key": check_str,
+    "max_quota": _size,
+    "error_code_if_disabled": partial(check_choice, choices=(250, 421, 550)),
+    "vacation_responder_is_enabled": check_bool,
+    "vacation_responder_start_date": date_param,
+    "vacation_responder_end_date": date_param,
+    "vacation_responder_subject": partial(check_str, max_length=100),
+    "vacation_responder_message": partial(check_str, max_length=1000),
+}
+
+
+def _alias_body(arguments: Mapping[str, object]) -> dict[str, object]:
+    """The JSON body shared by create and update, from a method's ``locals()``.
+
+    ``None`` means "leave as is" and is not sent.
+    """
+    name = arguments["name"]
+    if isinstance(name, str) and "+" in name and not name.startswith("/"):
+        raise ValueError(f"alias names cannot contain '+' (the server reserves it): {name!r}")
+    return drop_none({key: check(arguments[key], key) for key, check in _FIELD_CHECKS.items()})
+
+
+class AliasesService:
+    """Aliases of a domain. ``domain`` takes a domain id or name; ``alias`` an id or name."""
+
+    __slots__ = ("_requester",)
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    def __repr__(self) -> str:
+        return "AliasesService()"
+
+    def list(
+        self,
+        domain: str,
+        *,
+        q: str | None = None,
+        search_filter: SearchFilter | None = None,
+        name: str | None = None,
+        recipient: str | None = None,
+        sort: AliasSort | None = None,
+        limit: int | None = None,
+        page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[Alias]:
+        """Every alias of ``domain``, across all pages (1000 per page unless ``limit``).
+
+        ``q`` searches names, recipients, labels and descriptions (``search_filter`` narrows
+        it) as a literal substring; ``name`` and ``recipient`` filter on one of those.
+        ``concurrency`` > 1 fetches that many pages at once after the first.
+        """
+        query = drop_none(
+            {
+                "q": check_str(q, "q"),
+                "search_filter": check_choice(
+                    search_filter, "search_filter", ("everything", "name", "recipients")
+                ),
+                "name": check_str(name, "name"),
+                "recipient": check_str(recipient, "recipient"),
+                "sort": check_str(sort, "sort"),
+            }
+        )
+        return self._requester.paginate(
+            Alias,
+            _MANY,
+            path_params={"domain": domain_segment(domain)},
+            query={k: str(v) for k, v in query.items()},
+            limit=limit,
+            default_limit=1000,
+            max_limit=1000,
+            start_page=page,
+            concurrency=concurrency,
+        )
+
+    async def create(
+        self,
+        domain: str,
+        *,
+        name: str | None = None,
+        recipients: Sequence[str] | str | None = None,
+        description: str | None = None,
+        labels: Sequence[str] | str | None = None,
+        is_enabled: bool | None = None,
+        has_recipient_verification: bool | None = None,
+        has_imap: bool | None = None,
+        has_pgp: bool | None = None,
+        public_key: str | None = None,
+        max_quota: str | None = None,
+        error_code_if_disabled: Literal[250, 421, 550] | None = None,
+        vacation_responder_is_enabled: bool | None = None,
+        vacation_responder_start_date: date | str | None = None,
+        vacation_responder_end_date: date | str | None = None,
+        vacation_responder_subject: str | None = None,
+        vacation_responder_message: str | None = None,
+    ) -> Alias:
+        """Create an alias. Without ``name`` the server picks a random one.
+
+        Without ``recipients`` the server forwards to your account's email address; an empty
+        list is refused here for that reason. A POST is not retried after it may have reached
+        the server (see the retry policy), so a connection error here means "unknown": look
+        the alias up by name before trying again.
+        """
+        body = _alias_body(locals())
+        return await self._requester.model(
+            Alias, "POST", _MANY, path_params={"domain": domain_segment(domain)}, json=body
+        )
+
+    async def retrieve(self, domain: str, alias: str) -> Alias:
+        """One alias, by id or name."""
+        return await self._requester.model(Alias, "GET", _ONE, path_params=_path(domain, alias))
+
+    async def update(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        name: str | None = None,
+        recipients: Sequence[str] | str | None = None,
+        description: str | None = None,
+        labels: Sequence[str] | str | None = None,
+        is_enabled: bool | None = None,
+        has_recipient_verification: bool | None = None,
+        has_imap: bool | None = None,
+        has_pgp: bool | None = None,
+        public_key: str | None = None,
+        max_quota: str | None = None,
+        error_code_if_disabled: Literal[250, 421, 550] | None = None,
+        vacation_responder_is_enabled: bool | None = None,
+        vacation_responder_start_date: date | str | None = None,
+        vacation_responder_end_date: date | str | None = None,
+        vacation_responder_subject: str | None = None,
+        vacation_responder_message: str | None = None,
+    ) -> Alias:
+        """Change an alias; only the arguments given are sent.
+
+        The answer's ``user`` and ``domain`` may be bare ids here (the server does not
+        populate them on update); :attr:`Alias.domain_id` works either way.
+        """
+        body = _alias_body(locals())
+        if not body:
+            raise ValueError("update() needs at least one field to change")
+        return await self._requester.model(
+            Alias, "PUT", _ONE, path_params=_path(domain, alias), json=body
+        )
+
+    async def delete(self, domain: str, alias: str) -> Alias:
+        """Delete an alias; returns it as it was."""
+        return await self._requester.model(Alias, "DELETE", _ONE, path_params=_path(domain, alias))
+
+    @overload
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = ...,
+        password: str | None = ...,
+        is_override: bool | None = ...,
+        emailed_instructions: None = ...,
+    ) -> AliasCredentials: ...
+
+    @overload
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = ...,
+        password: str | None = ...,
+        is_override: bool | None = ...,
+        emailed_instructions: str,
+    ) -> str: ...
+
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = None,
+        password: str | None = None,
+        is_override: bool | None = None,
+        emailed_instructions: str | None = None,
+    ) -> AliasCredentials | str:
+        """Generate (or set, with ``new_password``) the alias's IMAP/SMTP password.
+
+        Returns the credentials, or, with ``emailed_instructions=<address>``, the server's
+        confirmation text (the password is then emailed, not returned). An alias that already
+        has a password needs its current ``password`` (keeps the mailbox) or
+        ``is_override=True`` (wipes it).
+        """
+        if password is not None and is_override:
+            raise ValueError(
+                "pass either password= (keep the mailbox) or is_override=True, not both"
+            )
+        for secret_name, secret in (("new_password", new_password), ("password", password)):
+            text = check_str(secret, secret_name)
+            if text is not None and ("'" in text or '"' in text):
+                # The server refuses these characters; say so before sending the secret.
+                raise ValueError(f"{secret_name} cannot contain quotes or apostrophes")
+        body = drop_none(
+            {
+                "new_password": new_password,
+                "password": password,
+                "is_override": check_bool(is_override, "is_override"),
+                "emailed_instructions": check_str(emailed_instructions, "emailed_instructions"),
+            }
+        )
+        path_params = _path(domain, alias)
+        route = _ONE + "/generate-password"
+        if emailed_instructions is not None:
+            return await self._requester.text("POST", route, path_params=path_params, json=body)
+        return await self._requester.model(
+            AliasCredentials, "POST", route, path_params=path_params, json=body
+        )
+
+
+def _path(domain: str, alias: str) -> dict[str, str]:
+    return {"domain": domain_segment(domain), "alias": alias_segment(alias)}

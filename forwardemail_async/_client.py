@@ -1,0 +1,163 @@
+"""``ForwardEmail``: the client object users create, and the entry point to every service."""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Literal
+
+import aiohttp
+import attrs
+from yarl import URL
+
+from ._aliases import AliasesService
+from ._auth import BasicCredentials
+from ._clock import Clock, SystemClock
+from ._domains import DomainsService
+from ._headers import RateLimitInfo
+from ._requester import Requester
+from ._retry import RetryPolicy
+from ._transport import RequestOptions, Transport, check_headers
+from ._urls import DEFAULT_BASE_URL, normalize_base_url
+
+__all__ = ["API_KEY_ENV", "ForwardEmail"]
+
+API_KEY_ENV = "FORWARD_EMAIL_API_KEY"
+
+
+class _Unset(enum.Enum):
+    """Marks "argument not given" where ``None`` is a meaningful value."""
+
+    UNSET = enum.auto()
+
+
+_UNSET = _Unset.UNSET
+
+
+class ForwardEmail:
+    """An async client for the Forward Email API v1.
+
+    Use it as ``async with ForwardEmail(api_key=...) as client:`` (or call
+    :meth:`close`). One client holds one aiohttp session, created lazily inside the running
+    event loop and shared by all its services; pass ``session=`` to use your own, which the
+    client then never closes.
+
+    ``timeout`` bounds each attempt and starts only once the request has a slot under
+    ``max_concurrency`` (queueing is not request time); ``retry`` decides what is retried.
+    ``api_key`` defaults to the ``FORWARD_EMAIL_API_KEY`` environment variable.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | URL = DEFAULT_BASE_URL,
+        timeout: float | None = 30.0,
+        connect_timeout: float | None = 10.0,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 10,
+        session: aiohttp.ClientSession | None = None,
+        accept_language: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get(API_KEY_ENV) or None
+        auth = BasicCredentials.api_key(api_key) if api_key is not None else None
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError("session must be an aiohttp.ClientSession")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError("retry must be a RetryPolicy")
+        _check_timeout(timeout, "timeout")
+        _check_timeout(connect_timeout, "connect_timeout")
+        transport = Transport(
+            base_url=normalize_base_url(base_url, allow_insecure_http=allow_insecure_http),
+            clock=clock or SystemClock(),
+            max_concurrency=max_concurrency,
+            connect_timeout=connect_timeout,
+            session=session,
+            accept_language=accept_language,
+        )
+        options = RequestOptions(
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            headers=check_headers(headers or {}),
+        )
+        self._init(Requester(transport, auth, options))
+
+    def _init(self, requester: Requester) -> None:
+        self._requester = requester
+        self.domains = DomainsService(requester)
+        self.aliases = AliasesService(requester)
+
+    @property
+    def base_url(self) -> str:
+        """The API root every request goes to."""
+        return self._requester.transport.base_url
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The ``X-RateLimit-*`` headers of the latest response that carried them."""
+        return self._requester.transport.rate_limit
+
+    @property
+    def closed(self) -> bool:
+        return self._requester.transport.closed
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Literal[_Unset.UNSET] | None = _UNSET,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ForwardEmail:
+        """A copy with other per-request options that shares this client's session and gate.
+
+        Closing either closes both (they share one session).
+        """
+        current = self._requester
+        options = current.options
+        if timeout is not _UNSET:
+            _check_timeout(timeout, "timeout")
+            options = attrs.evolve(options, timeout=timeout)
+        if retry is not None:
+            if not isinstance(retry, RetryPolicy):
+                raise TypeError("retry must be a RetryPolicy")
+            options = attrs.evolve(options, retry=retry)
+        if headers is not None:
+            options = attrs.evolve(options, headers={**options.headers, **check_headers(headers)})
+        clone = object.__new__(type(self))
+        clone._init(Requester(current.transport, current.auth, options))
+        return clone
+
+    async def close(self) -> None:
+        """Close the session if the client created it. Safe to call more than once."""
+        await self._requester.transport.close()
+
+    async def __aenter__(self) -> ForwardEmail:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        auth = "api_key=***" if self._requester.auth is not None else "no api_key"
+        state = ", closed" if self.closed else ""
+        return f"ForwardEmail(base_url={self.base_url!r}, {auth}{state})"
+
+
+def _check_timeout(value: object, name: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds or None")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0 seconds, got {value!r}")

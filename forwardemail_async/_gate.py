@@ -1,0 +1,63 @@
+"""The client-wide gate every request passes: a concurrency limit and a 429 cooldown.
+
+One gate is shared by every service, paginator and alias session of a client, so
+``max_concurrency`` bounds the whole client, and a 429 pauses all of it until the server's
+reset time instead of letting each in-flight task retry into the limit again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+
+from ._clock import Clock
+
+__all__ = ["RequestGate"]
+
+
+class RequestGate:
+    """An async context manager: entering waits out any cooldown, then takes a slot."""
+
+    def __init__(self, max_concurrency: int, clock: Clock) -> None:
+        if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
+            raise TypeError("max_concurrency must be an int")
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        self.max_concurrency = max_concurrency
+        self._clock = clock
+        self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._paused_until = 0.0
+
+    @property
+    def paused_for(self) -> float:
+        """Seconds left in the current cooldown (0 when not paused)."""
+        return max(0.0, self._paused_until - self._clock.monotonic())
+
+    def pause_for(self, seconds: float) -> None:
+        """Hold new requests back for ``seconds`` (a longer pause already set wins)."""
+        self._paused_until = max(self._paused_until, self._clock.monotonic() + seconds)
+
+    async def __aenter__(self) -> None:
+        while True:
+            wait = self.paused_for
+            if wait > 0:
+                await self._clock.sleep(wait)
+                continue
+            await self._semaphore.acquire()
+            if self.paused_for <= 0:
+                return
+            # A cooldown began while we queued for a slot: give the slot back and wait.
+            self._semaphore.release()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._semaphore.release()
+
+    def __repr__(self) -> str:
+        return (
+            f"RequestGate(max_concurrency={self.max_concurrency}, paused_for={self.paused_for:.1f})"
+        )

@@ -1,0 +1,115 @@
+"""Checks and encodings for request parameters, applied before anything is sent.
+
+Typed keyword arguments arrive here; what leaves is a JSON-ready dict with real JSON
+booleans and lists (the server coerces form strings loosely, so we never send those), or a
+``TypeError``/``ValueError`` that names the parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+
+__all__ = [
+    "check_bool",
+    "check_choice",
+    "check_int",
+    "check_str",
+    "check_str_list",
+    "date_param",
+    "drop_none",
+    "query_bool",
+]
+
+_SPLIT_RE = re.compile(r"[\s,]+")
+
+
+def drop_none(values: Mapping[str, object]) -> dict[str, object]:
+    """The entries whose value is not ``None`` (``None`` means "not given")."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def check_bool(value: object, name: str) -> bool | None:
+    """A real bool or ``None``; ``"false"`` and ``0`` are refused rather than guessed at."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+
+
+def check_str(value: object, name: str, *, max_length: int | None = None) -> str | None:
+    """A str (or ``None``), optionally no longer than ``max_length``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value
+
+
+def check_int(
+    value: object, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
+    """An int within bounds (or ``None``); bools are not ints here."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def check_choice(value: object, name: str, choices: Iterable[object]) -> object:
+    """One of ``choices`` (or ``None``)."""
+    allowed = tuple(choices)
+    if value is None or value in allowed:
+        return value
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+
+
+def check_str_list(value: object, name: str, *, allow_empty: bool = False) -> list[str] | None:
+    """A list of non-blank strings from a list/tuple/set, or from one comma/space separated str.
+
+    An empty list is refused unless ``allow_empty``: for ``recipients`` the server silently
+    replaces "no recipients" with the account's own address.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        items = [part for part in _SPLIT_RE.split(value) if part]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = []
+        for item in value:
+            if not isinstance(item, str):
+                raise TypeError(f"every item of {name} must be a str, not {type(item).__name__}")
+            stripped = item.strip()
+            if not stripped:
+                raise ValueError(f"{name} must not contain blank items")
+            items.append(stripped)
+    else:
+        raise TypeError(f"{name} must be a list of str, not {type(value).__name__}")
+    if not items and not allow_empty:
+        raise ValueError(f"{name} must not be empty")
+    return list(dict.fromkeys(items))
+
+
+def date_param(value: object, name: str) -> str | None:
+    """A date or aware datetime as ISO-8601 text; ``""`` is passed through (it unsets)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware (a naive datetime is ambiguous)")
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{name} must be a date, datetime or str, not {type(value).__name__}")
+
+
+def query_bool(value: bool) -> str:
+    """A bool as the query-string text the server reads."""
+    return "true" if value else "false"

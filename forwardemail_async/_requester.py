@@ -1,0 +1,124 @@
+"""What every service holds: the shared transport plus one identity and one set of options.
+
+Services never talk to aiohttp; they describe a request (route template, segments, query,
+JSON body) and get back a :class:`Response`, a model, or an :class:`AsyncPaginator`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from ._auth import BasicCredentials
+from ._converter import structure, structure_list
+from ._pagination import AsyncPaginator
+from ._response import Response
+from ._transport import RequestOptions, Transport
+
+__all__ = ["Requester"]
+
+T = TypeVar("T")
+
+
+class Requester:
+    """A transport bound to credentials and options; cheap to copy with other options."""
+
+    __slots__ = ("auth", "options", "transport")
+
+    def __init__(
+        self, transport: Transport, auth: BasicCredentials | None, options: RequestOptions
+    ) -> None:
+        self.transport = transport
+        self.auth = auth
+        self.options = options
+
+    def __repr__(self) -> str:
+        return f"Requester(auth={self.auth!r}, options={self.options!r})"
+
+    async def send(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        authenticated: bool = True,
+        allow_non_idempotent_retry: bool | None = None,
+    ) -> Response:
+        """Send a request with this requester's identity (or none for public routes)."""
+        if authenticated and self.auth is None:
+            raise ValueError(
+                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
+                "(or set FORWARD_EMAIL_API_KEY)"
+            )
+        return await self.transport.request(
+            method,
+            route,
+            options=self.options,
+            auth=self.auth if authenticated else None,
+            path_params=path_params,
+            query=query,
+            json=json,
+            allow_non_idempotent_retry=allow_non_idempotent_retry,
+        )
+
+    async def model(
+        self,
+        cls: type[T],
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+    ) -> T:
+        """Send a request and structure its JSON answer as ``cls``."""
+        response = await self.send(method, route, path_params=path_params, query=query, json=json)
+        return structure(response.json(), cls, what=f"{method} {route}")
+
+    async def text(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+    ) -> str:
+        """Send a request to an endpoint that answers plain text, and return the text."""
+        response = await self.send(method, route, path_params=path_params, query=query, json=json)
+        return response.text().strip()
+
+    def paginate(
+        self,
+        cls: type[T],
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        limit: int | None,
+        default_limit: int,
+        max_limit: int,
+        start_page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[T]:
+        """An :class:`AsyncPaginator` over a list route; each page is structured as ``cls``."""
+        what = f"GET {route}"
+
+        async def fetch(page_query: Mapping[str, str]) -> Response:
+            return await self.send("GET", route, path_params=path_params, query=page_query)
+
+        def parse(response: Response) -> list[T]:
+            return structure_list(response.json(), cls, what=what)
+
+        paginator: AsyncPaginator[T] = AsyncPaginator(
+            fetch,
+            parse,
+            query=query,
+            limit=limit if limit is not None else default_limit,
+            max_limit=max_limit,
+            start_page=start_page,
+            concurrency=concurrency,
+        )
+        return paginator

@@ -1,0 +1,332 @@
+"""The aiohttp edge: one session, the request gate, per-attempt timeouts and the retry loop.
+
+Everything that decides (URLs, retry rules, error mapping, header parsing) lives in pure
+modules; this one only performs I/O and feeds their answers back in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import ssl
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+import attrs
+
+from ._auth import BasicCredentials
+from ._clock import Clock
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ForwardEmailError,
+    RateLimitError,
+    error_from_response,
+)
+from ._gate import RequestGate
+from ._headers import RateLimitInfo, parse_rate_limit, parse_retry_after, seconds_until_reset
+from ._response import Response, dumps
+from ._retry import RetryDetails, RetryPolicy, decide_retry
+from ._urls import build_url, render_path
+from ._version import __version__
+
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as _timeout
+else:  # pragma: no cover - exercised on Python 3.10 only
+    from async_timeout import timeout as _timeout
+
+__all__ = ["RequestOptions", "Transport"]
+
+logger = logging.getLogger("forwardemail_async")
+
+USER_AGENT = (
+    f"forwardemail_async/{__version__} aiohttp/{aiohttp.__version__} "
+    f"{platform.python_implementation()}/{platform.python_version()}"
+)
+
+_HEADER_VALUE_FORBIDDEN = ("\r", "\n", "\x00")
+
+
+@attrs.frozen(kw_only=True)
+class RequestOptions:
+    """Per-client (or per-call) settings: the attempt timeout, the retry policy, headers."""
+
+    timeout: float | None = 30.0
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Copy user-supplied headers, refusing values that could inject more headers."""
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError("header names and values must be str")
+        if not name or any(c in name for c in (*_HEADER_VALUE_FORBIDDEN, ":", " ")):
+            raise ValueError(f"invalid header name {name!r}")
+        if any(c in value for c in _HEADER_VALUE_FORBIDDEN):
+            raise ValueError(f"header {name!r} must not contain CR, LF or NUL")
+        checked[name] = value
+    return checked
+
+
+class Transport:
+    """Sends requests for every service of one client over one shared aiohttp session.
+
+    The session is created lazily inside the running event loop on first use, unless the
+    caller passed their own, which is then never closed here.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        clock: Clock,
+        max_concurrency: int,
+        connect_timeout: float | None,
+        session: aiohttp.ClientSession | None,
+        accept_language: str | None,
+    ) -> None:
+        self.base_url = base_url
+        self.clock = clock
+        self.gate = RequestGate(max_concurrency, clock)
+        self._session = session
+        self._owns_session = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout)
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if accept_language is not None:
+            headers.update(check_headers({"Accept-Language": accept_language}))
+        self._default_headers = headers
+        self.rate_limit: RateLimitInfo | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _session_for_loop(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("this ForwardEmail client is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=max(100, self.gate.max_concurrency))
+            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+            self._loop = loop
+        elif self._owns_session and self._loop is not loop:
+            raise RuntimeError(
+                "this ForwardEmail client was first used in another event loop; create one "
+                "client per event loop (for example inside `async with` in your coroutine)"
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the session if this transport created it; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session and not session.closed:
+            await session.close()
+
+    async def request(
+        self,
+        method: str,
+        route: str,
+        *,
+        options: RequestOptions,
+        auth: BasicCredentials | None,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        allow_non_idempotent_retry: bool | None = None,
+    ) -> Response:
+        """Send one logical request, retrying per ``options.retry``; return a 2xx answer.
+
+        Raises the typed :class:`APIError` for any other status, and
+        :class:`APIConnectionError` / :class:`APITimeoutError` when no answer came.
+        """
+        path = render_path(route, path_params or {})
+        url = build_url(self.base_url, path, query)
+        headers = dict(self._default_headers)
+        if options.headers:
+            headers.update(options.headers)
+        if auth is not None:
+            headers["Authorization"] = auth.header
+        body: bytes | None = None
+        if json is not None:
+            body = dumps(json)
+            headers["Content-Type"] = "application/json"
+        session = self._session_for_loop()
+        policy = options.retry
+        started = self.clock.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            elapsed = self.clock.monotonic() - started
+            timeout = options.timeout
+            if policy.deadline is not None:
+                left = policy.deadline - elapsed
+                if left <= 0:
+                    raise APITimeoutError(
+                        f"{method} {route}: deadline of {policy.deadline}s exceeded",
+                        method=method,
+                        url=route,
+                    )
+                timeout = left if timeout is None else min(timeout, left)
+            status: int | None = None
+            retry_after: float | None = None
+            failure: ForwardEmailError
+            try:
+                response = await self._attempt(session, method, url, route, headers, body, timeout)
+            except APIConnectionError as exc:
+                if isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError):
+                    raise  # a certificate problem will not go away by retrying
+                failure = exc
+                request_sent = exc.request_sent
+            else:
+                response = attrs.evolve(response, retries=attempt - 1)
+                if response.status < 300:
+                    return response
+                status = response.status
+                request_sent = True
+                failure, retry_after = self._error_for(response)
+            elapsed = self.clock.monotonic() - started
+            decision = decide_retry(
+                policy,
+                attempt=attempt,
+                method=method,
+                status=status,
+                retry_after=retry_after,
+                request_sent=request_sent,
+                elapsed=elapsed,
+                allow_non_idempotent=allow_non_idempotent_retry,
+            )
+            if status == 429 and retry_after is not None and retry_after <= policy.max_retry_after:
+                # Stop every task of this client, not just this one, until the reset.
+                self.gate.pause_for(retry_after)
+            if not decision.retry:
+                logger.debug("%s %s failed, not retrying: %s", method, route, decision.reason)
+                raise failure
+            logger.debug(
+                "retrying %s %s in %.2fs (attempt %d/%d, reason: %s)",
+                method,
+                route,
+                decision.delay,
+                attempt + 1,
+                policy.max_retries + 1,
+                decision.reason,
+            )
+            if policy.on_retry is not None:
+                outcome = policy.on_retry(
+                    RetryDetails(
+                        method=method,
+                        route=route,
+                        attempt=attempt,
+                        delay=decision.delay,
+                        reason=decision.reason,
+                        status=status,
+                        error=failure,
+                        elapsed=elapsed,
+                    )
+                )
+                if outcome is not None:
+                    await outcome
+            await self.clock.sleep(decision.delay)
+
+    def _error_for(self, response: Response) -> tuple[APIError, float | None]:
+        now = self.clock.time()
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now)
+        if retry_after is None and response.status == 429:
+            retry_after = seconds_until_reset(parse_rate_limit(response.headers), now=now)
+        error = error_from_response(
+            response.status,
+            response.body,
+            content_type=response.content_type,
+            headers=response.headers,
+            reason=None,
+            method=response.method,
+            url=response.route,
+            retry_after=retry_after,
+        )
+        if isinstance(error, RateLimitError) or response.status >= 500 or response.status == 408:
+            return error, retry_after
+        return error, None
+
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: Any,
+        route: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        timeout: float | None,
+    ) -> Response:
+        async with self.gate:
+            # The attempt's clock starts only now: time spent queueing at the gate is not
+            # request time (aiohttp's own `total`/`connect` timeouts would count it).
+            started = self.clock.monotonic()
+            try:
+                async with (
+                    _timeout(timeout),
+                    session.request(
+                        method,
+                        url,
+                        data=body,
+                        headers=headers,
+                        allow_redirects=False,
+                        timeout=self._client_timeout,
+                    ) as resp,
+                ):
+                    payload = await resp.read()
+                    status = resp.status
+                    response_headers = resp.headers
+            except aiohttp.ConnectionTimeoutError as exc:
+                raise APITimeoutError(
+                    f"{method} {route}: timed out connecting",
+                    method=method,
+                    url=route,
+                    request_sent=False,
+                ) from exc
+            except asyncio.TimeoutError as exc:
+                raise APITimeoutError(
+                    f"{method} {route}: no complete answer within {timeout}s",
+                    method=method,
+                    url=route,
+                ) from exc
+            except aiohttp.ClientConnectorError as exc:
+                raise APIConnectionError(
+                    f"{method} {route}: could not connect ({type(exc).__name__})",
+                    method=method,
+                    url=route,
+                    request_sent=False,
+                ) from exc
+            except (aiohttp.ClientError, OSError) as exc:
+                raise APIConnectionError(
+                    f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
+                    method=method,
+                    url=route,
+                ) from exc
+        elapsed = self.clock.monotonic() - started
+        info = parse_rate_limit(response_headers)
+        if info is not None:
+            self.rate_limit = info
+        logger.debug("%s %s -> %d in %.1f ms", method, route, status, elapsed * 1000)
+        return Response(
+            status=status,
+            headers=response_headers,
+            body=payload,
+            method=method,
+            route=route,
+            url=str(url),
+            elapsed=elapsed,
+        )
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"Transport(base_url={self.base_url!r}, {state})"

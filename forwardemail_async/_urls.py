@@ -1,0 +1,155 @@
+"""Pure URL building: the base URL check, and path segments that cannot escape their place.
+
+yarl's ``/`` operator splits ``a/b`` into two segments and resolves ``..``, so an alias named
+``..`` would turn ``DELETE /v1/domains/x/aliases/..`` into a DELETE of the domain. Every
+user-supplied segment therefore goes through one of the functions below, which validate it and
+percent-encode it; the result is joined into an already-encoded path.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from yarl import URL
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "alias_segment",
+    "build_url",
+    "domain_segment",
+    "id_segment",
+    "normalize_base_url",
+    "render_path",
+]
+
+DEFAULT_BASE_URL = "https://api.forwardemail.net"
+
+# RFC 3986 "pchar" minus "+" (some stacks read it as a space) and "&" / "=" (harmless, but
+# encoding them keeps logged paths unambiguous).
+_SEGMENT_SAFE = "!$'()*,;:@"
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\s]")
+_FORBIDDEN_IN_ID = frozenset("/?#%\\")
+_DOMAIN_LABEL_RE = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$", re.UNICODE)
+
+
+def _require_text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    if value in (".", ".."):
+        raise ValueError(f"{what} must not be {value!r}: it would change the request path")
+    if _CONTROL_RE.search(value):
+        raise ValueError(f"{what} must not contain whitespace or control characters: {value!r}")
+    return value
+
+
+def _encode(value: str, safe: str = _SEGMENT_SAFE) -> str:
+    return quote(value, safe=safe)
+
+
+def id_segment(value: object, what: str = "id") -> str:
+    """Validate and encode an opaque identifier (an ObjectId, a name, a message id)."""
+    text = _require_text(value, what)
+    bad = _FORBIDDEN_IN_ID.intersection(text)
+    if bad:
+        raise ValueError(f"{what} must not contain {''.join(sorted(bad))!r}: {value!r}")
+    return _encode(text)
+
+
+def domain_segment(value: object, what: str = "domain") -> str:
+    """Validate a domain id or name and encode it as the server matches it.
+
+    The server matches ``:domain_id`` exactly against the stored id or the lowercase Unicode
+    name, so names are lowercased and punycode labels (``xn--...``) are decoded to Unicode.
+    """
+    text = _require_text(value, what)
+    bad = _FORBIDDEN_IN_ID.intersection(text)
+    if bad:
+        raise ValueError(f"{what} must not contain {''.join(sorted(bad))!r}: {value!r}")
+    return _encode(normalize_domain_name(text, what))
+
+
+def normalize_domain_name(text: str, what: str = "domain") -> str:
+    """Lowercase a domain name, decode punycode labels and check each label's syntax."""
+    name = text.lower()
+    if len(name) > 253:
+        raise ValueError(f"{what} is longer than 253 characters")
+    labels = name.split(".")
+    decoded: list[str] = []
+    for label in labels:
+        if not label:
+            raise ValueError(f"{what} has an empty label: {text!r}")
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna")
+            except UnicodeError as exc:
+                raise ValueError(f"{what} has an invalid punycode label: {text!r}") from exc
+        if not _DOMAIN_LABEL_RE.match(label):
+            raise ValueError(f"{what} is not a valid domain name or id: {text!r}")
+        decoded.append(label)
+    return ".".join(decoded)
+
+
+def alias_segment(value: object, what: str = "alias") -> str:
+    """Validate and encode an alias id or name.
+
+    Regex aliases are named like ``/^support-.*$/``, so a name starting with ``/`` may hold
+    any printable character; it is encoded completely (``/`` becomes ``%2F``, which the server
+    decodes back into the parameter). Other names follow the id rules and are lowercased,
+    as the server stores them.
+    """
+    text = _require_text(value, what)
+    if text.startswith("/"):
+        return _encode(text.lower(), safe="")
+    return id_segment(text.lower(), what)
+
+
+def render_path(route: str, params: Mapping[str, str]) -> str:
+    """Fill a route template such as ``/v1/domains/{domain}`` with encoded segments."""
+    return route.format_map(params) if params else route
+
+
+def build_url(base: str, path: str, query: Mapping[str, str] | None = None) -> URL:
+    """Join the normalized base URL and an encoded path; add the query, if any."""
+    url = URL(base + path, encoded=True)
+    if query:
+        url = url.with_query(query)
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_base_url(value: str | URL, *, allow_insecure_http: bool = False) -> str:
+    """Check a base URL and return it without a trailing slash.
+
+    A path prefix is kept (for a proxy in front of the API). Credentials, a query or a
+    fragment are refused, and so is plain ``http`` to anything but a loopback host unless
+    ``allow_insecure_http`` is set: the API key travels in every request.
+    """
+    if not isinstance(value, (str, URL)):
+        raise TypeError(f"base_url must be a str or yarl.URL, not {type(value).__name__}")
+    url = URL(value)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an absolute http(s) URL, got {str(value)!r}")
+    if url.user is not None or url.password is not None:
+        raise ValueError("base_url must not contain credentials; pass api_key= instead")
+    if url.query_string or url.fragment:
+        raise ValueError("base_url must not contain a query string or a fragment")
+    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        raise ValueError(
+            f"refusing plain http to {url.host!r}: the API key would travel unencrypted; "
+            "use https, or pass allow_insecure_http=True if you really mean it"
+        )
+    path = url.raw_path.rstrip("/")
+    return str(url.with_path("", encoded=True)).rstrip("/") + path

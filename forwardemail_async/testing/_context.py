@@ -1,0 +1,180 @@
+"""Per-request plumbing shared by every route module: the recorded request, the request
+context handed to handlers, API-token authentication and a small router.
+
+A route module is a list of :class:`Route` objects whose handlers take a :class:`Ctx`; new
+resource families (emails, account, alias-authenticated contacts…) plug in the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+import attrs
+from aiohttp import web
+from multidict import CIMultiDictProxy
+
+from . import _phrases as phrases
+from ._boom import BoomError, EarlyResponseError
+from ._pagination import PageRequest, pagination_headers
+from ._ratelimit import RateLimiter
+from ._state import FakeUser, Store
+
+if TYPE_CHECKING:
+    from ._fake import FakeForwardEmail
+
+__all__ = ["Ctx", "RecordedRequest", "Route", "Router", "basic_credentials"]
+
+# npm basic-auth: "Basic <token68>", then "user:pass" inside.
+_BASIC = re.compile(r"^ *[Bb][Aa][Ss][Ii][Cc] +([A-Za-z0-9._~+/-]+=*) *$")
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@attrs.define(eq=False)
+class RecordedRequest:
+    """One request as the fake received it, faulted ones included.
+
+    ``json_body`` is the decoded JSON body (or the fields of an urlencoded form), ``None``
+    without a body; ``headers`` excludes ``Authorization``.  ``user_id`` is set once the API
+    token matched a user, and ``status`` once an answer was sent (it stays ``None`` for
+    dropped, reset and hanging requests).
+    """
+
+    method: str
+    path: str
+    raw_path: str
+    query: dict[str, str | list[str]]
+    json_body: Any
+    raw_body: bytes = attrs.field(repr=False)
+    headers: CIMultiDictProxy[str] = attrs.field(repr=False)
+    time: float
+    user_id: str | None = None
+    status: int | None = None
+
+    @property
+    def headers_without_authorization(self) -> CIMultiDictProxy[str]:
+        """Same as :attr:`headers`."""
+        return self.headers
+
+
+Handler = Callable[["Ctx"], Awaitable[web.Response]]
+
+
+@attrs.frozen
+class Route:
+    """``method`` + a path pattern with ``{param}`` segments, e.g. ``/v1/domains/{domain_id}``."""
+
+    method: str
+    path: str
+    handler: Handler
+
+
+class Router:
+    """Matches the *raw* path, then percent-decodes each parameter, as koa-router does.
+
+    Matching before decoding is what lets an encoded ``/`` (``%2F``) live inside one segment,
+    as in the regex alias name ``/^foo/``.
+    """
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self._routes = [(route, _compile(route.path)) for route in routes]
+
+    def resolve(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route for ``method`` and ``raw_path`` (HEAD uses GET routes) and its params."""
+        wanted = "GET" if method == "HEAD" else method
+        for route, pattern in self._routes:
+            match = pattern.match(raw_path)
+            if match and route.method == wanted:
+                return route, {k: _decode(v) for k, v in match.groupdict().items()}
+        return None
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    parts, position = [], 0
+    for param in _PARAM.finditer(path):
+        parts += [re.escape(path[position : param.start()]), f"(?P<{param.group(1)}>[^/]+)"]
+        position = param.end()
+    return re.compile("^" + "".join(parts) + re.escape(path[position:]) + "$")
+
+
+def _decode(value: str) -> str:
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        return value  # koa-router's safeDecodeURIComponent keeps undecodable values
+
+
+def basic_credentials(request: web.Request) -> tuple[str, str] | None:
+    """The ``(username, password)`` of a Basic ``Authorization`` header, or ``None``."""
+    match = _BASIC.match(request.headers.get("Authorization", ""))
+    if match is None:
+        return None
+    try:
+        decoded = base64.b64decode(match.group(1) + "==").decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
+    name, colon, password = decoded.partition(":")
+    return (name, password) if colon else None
+
+
+@attrs.define(eq=False)
+class Ctx:
+    """What a handler sees: the request, its parsed parts and the fake's state.
+
+    ``headers`` collects headers that go on the answer whatever it is (the rate-limit headers
+    survive errors, as on the server).
+    """
+
+    fake: FakeForwardEmail
+    store: Store
+    limiter: RateLimiter
+    request: web.Request
+    record: RecordedRequest
+    query: dict[str, str | list[str]]
+    body: dict[str, Any] = attrs.field(factory=dict)
+    params: dict[str, str] = attrs.field(factory=dict)
+    headers: dict[str, str] = attrs.field(factory=dict)
+    localized: bool = False
+
+    def api_token_user(self) -> FakeUser:
+        """``ensureApiToken`` + ``checkVerifiedEmail`` + ``ensureNotBanned`` (contract §1.2a)."""
+        credentials = basic_credentials(self.request)
+        if credentials is None or not credentials[0]:
+            raise BoomError(401, phrases.INVALID_API_CREDENTIALS)
+        user = self.store.user_by_token(credentials[0])
+        if user is None:
+            raise BoomError(401, phrases.INVALID_API_TOKEN)
+        self.record.user_id = user.id
+        if not user.verified:
+            raise BoomError(401, phrases.EMAIL_VERIFICATION_REQUIRED)
+        if user.banned:
+            raise BoomError(403, phrases.ACCOUNT_BANNED)
+        return user
+
+    def limit_route(self, name: str, limit: int, user: FakeUser) -> None:
+        """A per-route daily limiter (helpers/rate-limit.js), keyed by user.
+
+        Its headers replace the global limiter's, as the later middleware on the server does.
+        """
+        verdict = self.limiter.hit(
+            f"route {name}",
+            user.id,
+            limit=limit,
+            window=self.fake.rate_limits.route_window,
+            now=self.fake.clock(),
+            daily=True,
+        )
+        self.headers.update(verdict.headers)
+        if verdict.blocked is not None:
+            raise EarlyResponseError(verdict.blocked)
+
+    def paginate(self, page: PageRequest, *, size: int, item_count: int) -> None:
+        """Add the pagination headers (unless the fake was told to strip them)."""
+        if not self.fake.strip_page_headers:
+            self.headers.update(
+                pagination_headers(self.request, page, size=size, item_count=item_count)
+            )

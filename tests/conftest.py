@@ -1,0 +1,82 @@
+"""Shared fixtures: a fake Forward Email server on 127.0.0.1 and a client pointed at it.
+
+Client and server share one :class:`ManualClock`, so retry waits and rate-limit windows move
+the same simulated time and no test sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import pytest
+
+import forwardemail_async as fe
+from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
+
+
+@pytest.fixture
+def clock() -> fe.ManualClock:
+    return fe.ManualClock()
+
+
+@pytest.fixture
+def fake(clock: fe.ManualClock) -> FakeForwardEmail:
+    return FakeForwardEmail(clock=clock.time)
+
+
+@pytest.fixture
+def user(fake: FakeForwardEmail) -> FakeUser:
+    return fake.add_user(email="owner@example.net")
+
+
+@pytest.fixture
+async def server(fake: FakeForwardEmail) -> AsyncIterator[FakeServer]:
+    async with FakeServer(fake) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(
+    server: FakeServer, user: FakeUser, clock: fe.ManualClock
+) -> AsyncIterator[fe.ForwardEmail]:
+    async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=clock) as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+def no_unclosed_resources(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test after which asyncio reports an unclosed session or connector."""
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    yield
+    leaks = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "asyncio" and "Unclosed" in r.getMessage()
+    ]
+    assert not leaks, leaks
+
+
+def acquired_connections(session: aiohttp.ClientSession) -> int:
+    """Connections currently checked out of the session's pool.
+
+    aiohttp has no public counter for this; ``_acquired`` is the connector's own set.
+    """
+    connector = session.connector
+    assert connector is not None
+    return len(connector._acquired)
+
+
+def client_session(client: fe.ForwardEmail) -> aiohttp.ClientSession:
+    """The aiohttp session a client created (tests inspect its pool)."""
+    session = client._requester.transport._session
+    assert session is not None
+    return session
+
+
+async def settle() -> None:
+    """Let already-scheduled callbacks run (no timed sleep)."""
+    for _ in range(5):
+        await asyncio.sleep(0)

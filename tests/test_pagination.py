@@ -1,0 +1,132 @@
+"""Pagination through client.aliases.list / client.domains.list against the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import forwardemail_async as fe
+from forwardemail_async.testing import FakeForwardEmail, FakeUser
+
+from .conftest import acquired_connections, client_session, settle
+
+DOMAIN = "example.com"
+
+
+@pytest.fixture
+def seeded(fake: FakeForwardEmail, user: FakeUser) -> list[str]:
+    fake.add_domain(user, DOMAIN)
+    return [a.name for a in fake.add_aliases(DOMAIN, 2_345)]
+
+
+def _page_requests(fake: FakeForwardEmail) -> list[dict[str, str]]:
+    return [
+        {key: str(value) for key, value in r.query.items()}
+        for r in fake.requests
+        if r.method == "GET" and r.path.endswith("/aliases")
+    ]
+
+
+async def test_every_alias_with_the_default_page_size(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    names = [a.name async for a in client.aliases.list(DOMAIN)]
+    assert names == seeded
+    pages = _page_requests(fake)
+    assert [q["page"] for q in pages] == ["1", "2", "3"]
+    assert all(q["limit"] == "1000" for q in pages)
+
+
+async def test_small_pages_and_filters_persist(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    names = [a.name async for a in client.aliases.list(DOMAIN, limit=100, sort="created_at")]
+    assert names == seeded
+    pages = _page_requests(fake)
+    assert len(pages) == 24
+    assert all(q["sort"] == "created_at" and q["limit"] == "100" for q in pages)
+
+
+async def test_pages_report_counts(client: fe.ForwardEmail, seeded: list[str]) -> None:
+    pages = [p async for p in client.aliases.list(DOMAIN, limit=1000).pages()]
+    assert [len(p) for p in pages] == [1000, 1000, 345]
+    assert [p.page for p in pages] == [1, 2, 3]
+    assert {p.page_count for p in pages} == {3}
+    assert {p.item_count for p in pages} == {len(seeded)}
+    assert pages[-1].has_next is False
+
+
+async def test_count_uses_one_request(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    assert await client.aliases.list(DOMAIN).count() == len(seeded)
+    assert _page_requests(fake) == [{"page": "1", "limit": "1"}]
+
+
+async def test_collect_bounded(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    first = await client.aliases.list(DOMAIN, limit=10).collect(max_items=25)
+    assert [a.name for a in first] == seeded[:25]
+    assert len(_page_requests(fake)) == 3
+    assert await client.aliases.list(DOMAIN).collect(max_items=0) == []
+
+
+async def test_await_gives_the_first_page(client: fe.ForwardEmail, seeded: list[str]) -> None:
+    page = await client.aliases.list(DOMAIN, limit=5, page=2)
+    assert page.page == 2
+    assert [a.name for a in page.items] == seeded[5:10]
+
+
+async def test_empty_list(client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser) -> None:
+    fake.add_domain(user, "empty.example")
+    assert [a async for a in client.aliases.list("empty.example")] == []
+    assert await client.aliases.list("empty.example").count() == 0
+    assert len(_page_requests(fake)) == 2
+
+
+@pytest.mark.parametrize("concurrency", [2, 4, 8])
+async def test_concurrent_pages_keep_order(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str], concurrency: int
+) -> None:
+    names = [a.name async for a in client.aliases.list(DOMAIN, limit=100, concurrency=concurrency)]
+    assert names == seeded
+    assert sorted(int(q["page"]) for q in _page_requests(fake)) == list(range(1, 25))
+
+
+async def test_breaking_early_from_concurrent_pages_cancels_fetches(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    fake.faults.latency = 0.05
+    paginator = client.aliases.list(DOMAIN, limit=50, concurrency=4)
+    iterator = aiter(paginator)
+    seen = [await anext(iterator) for _ in range(60)]
+    await iterator.aclose()  # type: ignore[attr-defined]
+    await settle()
+    assert [a.name for a in seen] == seeded[:60]
+    assert acquired_connections(client_session(client)) == 0
+    leftover = [t for t in asyncio.all_tasks() if "_get_page" in repr(t.get_coro())]
+    assert leftover == []
+    # The client stays usable.
+    fake.faults.latency = 0.0
+    assert await client.aliases.list(DOMAIN).count() == len(seeded)
+
+
+async def test_filters_reach_the_server(client: fe.ForwardEmail, seeded: list[str]) -> None:
+    found = await client.aliases.list(DOMAIN, name=seeded[7]).collect()
+    assert seeded[7] in [a.name for a in found]
+
+
+async def test_pagination_falls_back_when_page_headers_are_missing(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    fake.strip_page_headers = True
+    names = [a.name async for a in client.aliases.list(DOMAIN, limit=1000)]
+    assert names == seeded
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1001, True])
+def test_bad_limits_fail_before_any_request(client: fe.ForwardEmail, bad: int) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        client.aliases.list(DOMAIN, limit=bad)

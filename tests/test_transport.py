@@ -1,0 +1,329 @@
+"""The transport against the fake server: faults, retries, Retry-After, timeouts, cooldown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import pytest
+
+import forwardemail_async as fe
+from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser, FaultKind
+
+DOMAIN = "example.com"
+
+
+@pytest.fixture(autouse=True)
+def domain(fake: FakeForwardEmail, user: FakeUser) -> None:
+    fake.add_domain(user, DOMAIN)
+
+
+def _count(fake: FakeForwardEmail, method: str, suffix: str) -> int:
+    return sum(1 for r in fake.requests if r.method == method and r.path.endswith(suffix))
+
+
+@pytest.mark.parametrize("kind", ["503", "500", "502_html", "504_empty", "reset"])
+async def test_get_is_retried_through_transient_faults(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock, kind: FaultKind
+) -> None:
+    # aiohttp itself re-sends an idempotent request once when the connection drops, so a
+    # "reset" needs twice the faults to cost us the same number of attempts.
+    per_attempt = 2 if kind == "reset" else 1
+    fake.faults.script(kind, count=2 * per_attempt, method="GET")
+    domain = await client.domains.retrieve(DOMAIN)
+    assert domain.name == DOMAIN
+    assert _count(fake, "GET", DOMAIN) == 2 * per_attempt + 1  # the faults, then success
+    assert len(clock.sleeps) == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "exc"),
+    [
+        ("503", fe.ServerError),
+        ("502_html", fe.ServerError),
+        ("504_empty", fe.ServerError),
+        ("reset", fe.APIConnectionError),
+    ],
+)
+async def test_get_gives_up_with_a_typed_error(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, kind: FaultKind, exc: type[Exception]
+) -> None:
+    fake.faults.script(kind, count=10, method="GET")
+    with pytest.raises(exc):
+        await client.domains.retrieve(DOMAIN)
+    per_attempt = 2 if kind == "reset" else 1  # aiohttp's own one re-send on a dropped GET
+    assert _count(fake, "GET", DOMAIN) == 3 * per_attempt  # 1 + max_retries (2)
+
+
+async def test_html_502_message_is_the_page_title(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("502_html", count=10)
+    with pytest.raises(fe.ServerError) as info:
+        await client.domains.retrieve(DOMAIN)
+    assert info.value.status == 502
+    assert "502" in info.value.message and "<" not in info.value.message
+
+
+async def test_post_is_not_repeated_after_a_5xx(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("503", count=1, method="POST")
+    with pytest.raises(fe.ServerError):
+        await client.aliases.create(DOMAIN, name="once", recipients=["me@example.net"])
+    assert _count(fake, "POST", "/aliases") == 1
+
+
+async def test_post_commit_then_drop_is_not_resent(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("commit_then_drop", count=1, method="POST")
+    with pytest.raises(fe.APIConnectionError) as info:
+        await client.aliases.create(DOMAIN, name="committed", recipients=["me@example.net"])
+    assert info.value.request_sent is True
+    assert _count(fake, "POST", "/aliases") == 1
+    # The server did commit it: the caller must look it up, not blindly re-create.
+    assert [a.name for a in fake.aliases_of(DOMAIN)] == ["committed"]
+
+
+async def test_post_retry_opt_in(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("503", count=1, method="POST")
+    policy = fe.RetryPolicy(retry_non_idempotent=True)
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, clock=clock, retry=policy
+    ) as c:
+        alias = await c.aliases.create(DOMAIN, name="optin", recipients=["me@example.net"])
+    assert alias.name == "optin"
+    assert _count(fake, "POST", "/aliases") == 2
+
+
+async def test_post_retried_after_a_429(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", count=1, method="POST", retry_after="seconds")
+    alias = await client.aliases.create(DOMAIN, name="after429", recipients=["me@example.net"])
+    assert alias.name == "after429"
+    assert _count(fake, "POST", "/aliases") == 2
+    assert clock.sleeps and clock.sleeps[0] >= 1
+
+
+@pytest.mark.parametrize("form", ["epoch", "seconds", "http-date"])
+async def test_each_retry_after_form_is_honoured_without_shortening(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock, form: str
+) -> None:
+    fake.faults.script("429", count=1, method="GET", retry_after=form)
+    await client.domains.retrieve(DOMAIN)
+    waited = sum(clock.sleeps)
+    # The fake asks for 30 s in every form; jitter may only add (at most 1 s).
+    assert 30 <= waited <= 31.001
+
+
+async def test_missing_retry_after_uses_backoff(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", count=1, method="GET", retry_after="none")
+    await client.domains.retrieve(DOMAIN)
+    assert len(clock.sleeps) >= 1
+    assert clock.sleeps[-1] <= 8
+
+
+async def test_huge_retry_after_raises_with_retry_after(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", count=1, method="GET", retry_after="huge")
+    with pytest.raises(fe.RateLimitError) as info:
+        await client.domains.retrieve(DOMAIN)
+    assert info.value.retry_after is not None and info.value.retry_after > 3600
+    assert clock.sleeps == []
+    assert _count(fake, "GET", DOMAIN) == 1
+
+
+async def test_a_429_pauses_every_task_of_the_client(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", count=1, method="GET", retry_after="seconds")
+    await client.domains.retrieve(DOMAIN)
+    gate = client._requester.transport.gate
+    start = clock.monotonic()
+    gate.pause_for(20)
+    await client.domains.retrieve(DOMAIN)  # waits out the cooldown first
+    assert clock.monotonic() - start >= 20
+
+
+async def test_real_rate_limiter_429_is_plain_text_and_typed(
+    server: FakeServer, clock: fe.ManualClock
+) -> None:
+    fake = server.fake
+    tight = fake.add_user(email="tight@example.net")
+    fake.add_domain(tight, "tight.example")
+    fake.rate_limits.create_alias_max = 2
+    async with fe.ForwardEmail(api_key=tight.api_token, base_url=server.url, clock=clock) as c:
+        await c.aliases.create("tight.example", name="a1", recipients=["me@example.net"])
+        await c.aliases.create("tight.example", name="a2", recipients=["me@example.net"])
+        with pytest.raises(fe.RateLimitError) as info:
+            await c.aliases.create("tight.example", name="a3", recipients=["me@example.net"])
+        assert c.rate_limit is not None and c.rate_limit.remaining == 0
+    assert info.value.message.startswith("Rate limit exceeded, retry in")
+    # The real server's Retry-After is an epoch time a day ahead: far beyond max_retry_after.
+    assert info.value.retry_after == pytest.approx(86_400, abs=5)
+
+
+async def test_connection_refused_is_retried_then_typed(clock: fe.ManualClock) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with fe.ForwardEmail(api_key="k", base_url=f"http://127.0.0.1:{port}", clock=clock) as c:
+        with pytest.raises(fe.APIConnectionError) as info:
+            await c.aliases.create(DOMAIN, name="x", recipients=["me@example.net"])
+    assert info.value.request_sent is False
+    # A refused connection never reached a server, so even the POST was retried.
+    assert len(clock.sleeps) == 2
+
+
+async def test_hang_times_out_per_attempt(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("hang", count=1, method="GET")
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, clock=clock, timeout=0.2
+    ) as c:
+        domain = await c.domains.retrieve(DOMAIN)  # first attempt hangs, the retry answers
+    assert domain.name == DOMAIN
+    assert _count(fake, "GET", DOMAIN) == 2
+
+
+async def test_hang_on_post_is_a_timeout_not_a_retry(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("hang", count=1, method="POST")
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, clock=clock, timeout=0.2
+    ) as c:
+        with pytest.raises(fe.APITimeoutError) as info:
+            await c.aliases.create(DOMAIN, name="slow", recipients=["me@example.net"])
+    assert info.value.request_sent is True
+    assert _count(fake, "POST", "/aliases") == 1
+
+
+async def test_deadline_across_attempts(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", count=5, method="GET", retry_after="seconds")
+    policy = fe.RetryPolicy(max_retries=10, deadline=45)
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, clock=clock, retry=policy
+    ) as c:
+        with pytest.raises(fe.RateLimitError):
+            await c.domains.retrieve(DOMAIN)
+    assert sum(clock.sleeps) <= 45
+
+
+async def test_truncated_json_on_success_is_a_decode_error(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("truncated_json", count=1, method="GET")
+    with pytest.raises((fe.ResponseDecodeError, fe.APIConnectionError)):
+        await client.domains.retrieve(DOMAIN)
+
+
+async def test_wrong_content_type_with_json_body_still_parses(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("wrong_content_type", count=1, method="GET")
+    domain = await client.domains.retrieve(DOMAIN)
+    assert domain.name == DOMAIN
+
+
+async def test_redirect_is_not_followed(client: fe.ForwardEmail, fake: FakeForwardEmail) -> None:
+    fake.faults.script("redirect_301", count=1, method="DELETE")
+    with pytest.raises(fe.APIError) as info:
+        await client.domains.delete(DOMAIN)
+    assert info.value.status == 301
+    assert _count(fake, "GET", DOMAIN) == 0  # never turned into a GET
+
+
+async def test_on_retry_hook_and_debug_log(
+    server: FakeServer,
+    user: FakeUser,
+    fake: FakeForwardEmail,
+    clock: fe.ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[fe.RetryDetails] = []
+    policy = fe.RetryPolicy(on_retry=seen.append)
+    fake.faults.script("503", count=1, method="GET")
+    caplog.set_level(logging.DEBUG, logger="forwardemail_async")
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, clock=clock, retry=policy
+    ) as c:
+        await c.domains.retrieve(DOMAIN)
+    assert [(d.attempt, d.status, d.route) for d in seen] == [(1, 503, "/v1/domains/{domain}")]
+    retry_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("retrying")]
+    assert retry_lines == [retry_lines[0]]
+    assert "GET /v1/domains/{domain}" in retry_lines[0] and "503" in retry_lines[0]
+
+
+async def test_async_on_retry_hook(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    seen: list[int] = []
+
+    async def hook(details: fe.RetryDetails) -> None:
+        seen.append(details.attempt)
+
+    fake.faults.script("503", count=2, method="GET")
+    async with fe.ForwardEmail(
+        api_key=user.api_token,
+        base_url=server.url,
+        clock=clock,
+        retry=fe.RetryPolicy(on_retry=hook),
+    ) as c:
+        await c.domains.retrieve(DOMAIN)
+    assert seen == [1, 2]
+
+
+async def test_headers_sent(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, server: FakeServer, user: FakeUser
+) -> None:
+    await client.domains.retrieve(DOMAIN)
+    sent = fake.requests[-1].headers
+    assert sent["Accept"] == "application/json"
+    assert sent["User-Agent"].startswith(f"forwardemail_async/{fe.__version__}")
+    assert "Origin" not in sent
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, accept_language="fr"
+    ) as c:
+        await c.domains.retrieve(DOMAIN)
+    assert fake.requests[-1].headers["Accept-Language"] == "fr"
+
+
+async def test_with_options_shares_the_session(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    quick = client.with_options(retry=fe.RetryPolicy.disabled(), headers={"X-Trace": "abc"})
+    fake.faults.script("503", count=1, method="GET")
+    with pytest.raises(fe.ServerError):
+        await quick.domains.retrieve(DOMAIN)
+    assert fake.requests[-1].headers["X-Trace"] == "abc"
+    assert quick._requester.transport is client._requester.transport
+    assert (await client.domains.retrieve(DOMAIN)).name == DOMAIN
+
+
+async def test_queueing_at_the_gate_is_not_request_time(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail
+) -> None:
+    # Five requests through one slot, each ~0.1 s: the last waits ~0.4 s in the queue, more
+    # than its 0.25 s attempt timeout. None may time out, because the clock starts at the gate.
+    fake.faults.latency = 0.1
+    async with fe.ForwardEmail(
+        api_key=user.api_token,
+        base_url=server.url,
+        max_concurrency=1,
+        timeout=0.25,
+        retry=fe.RetryPolicy.disabled(),
+    ) as c:
+        results = await asyncio.gather(*(c.domains.retrieve(DOMAIN) for _ in range(5)))
+    assert [d.name for d in results] == [DOMAIN] * 5
