@@ -47,7 +47,6 @@ def _size(value: object, name: str) -> str | None:
 # Each settable alias field and the check that turns the Python value into its JSON value.
 _FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
     "name": check_str,
-    "recipients": check_str_list,
     "description": partial(check_str, max_length=150),
     "labels": partial(check_str_list, allow_empty=True),
     "is_enabled": check_bool,
@@ -65,15 +64,39 @@ _FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
 }
 
 
-def _alias_body(arguments: Mapping[str, object]) -> dict[str, object]:
+# The real server resets these when a PUT leaves them out: validate-alias.js always fills in
+# `description` ('') and `labels` ([]), older versions also `recipients` (the account email),
+# and update-alias.js applies the whole body. The contract notes say otherwise; the source wins.
+_RESET_BY_UPDATE = ("description", "labels", "recipients")
+
+
+def _alias_body(arguments: Mapping[str, object], *, creating: bool) -> dict[str, object]:
     """The JSON body shared by create and update, from a method's ``locals()``.
 
-    ``None`` means "leave as is" and is not sent.
+    ``None`` means "leave as is" and is not sent. An empty ``recipients`` list is refused on
+    create (the server would replace it with the account's address) but allowed on update,
+    where it makes an IMAP-only alias.
     """
     name = arguments["name"]
     if isinstance(name, str) and "+" in name and not name.startswith("/"):
         raise ValueError(f"alias names cannot contain '+' (the server reserves it): {name!r}")
-    return drop_none({key: check(arguments[key], key) for key, check in _FIELD_CHECKS.items()})
+    body = {key: check(arguments[key], key) for key, check in _FIELD_CHECKS.items()}
+    body["recipients"] = check_str_list(
+        arguments["recipients"], "recipients", allow_empty=not creating
+    )
+    return drop_none(body)
+
+
+def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
+    """The alias's current values of ``fields``, as an update body would carry them."""
+    values: dict[str, object] = {}
+    if "description" in fields and alias.description:
+        values["description"] = alias.description
+    if "labels" in fields and alias.labels:
+        values["labels"] = list(alias.labels)
+    if "recipients" in fields and alias.recipients is not None:
+        values["recipients"] = list(alias.recipients)
+    return values
 
 
 class AliasesService:
@@ -157,7 +180,7 @@ class AliasesService:
         the server (see the retry policy), so a connection error here means "unknown": look
         the alias up by name before trying again.
         """
-        body = _alias_body(locals())
+        body = _alias_body(locals(), creating=True)
         return await self._requester.model(
             Alias, "POST", _MANY, path_params={"domain": domain_segment(domain)}, json=body
         )
@@ -187,15 +210,28 @@ class AliasesService:
         vacation_responder_end_date: date | str | None = None,
         vacation_responder_subject: str | None = None,
         vacation_responder_message: str | None = None,
+        keep_unsent: bool = True,
     ) -> Alias:
-        """Change an alias; only the arguments given are sent.
+        """Change an alias; the arguments left as ``None`` keep their current values.
 
-        The answer's ``user`` and ``domain`` may be bare ids here (the server does not
+        The real server resets ``description`` and ``labels`` (and, on older versions,
+        ``recipients``) when an update leaves them out. So unless all three are given, the
+        client first reads the alias and re-sends their current values: two requests, and a
+        change made by someone else between them to those fields is overwritten. Pass
+        ``keep_unsent=False`` to send only your fields (the server then resets the others).
+        ``recipients=[]`` makes an IMAP-only alias that forwards nowhere.
+
+        The answer's ``user`` and ``domain`` may be bare ids (some server versions do not
         populate them on update); :attr:`Alias.domain_id` works either way.
         """
-        body = _alias_body(locals())
+        body = _alias_body(locals(), creating=False)
         if not body:
             raise ValueError("update() needs at least one field to change")
+        if not isinstance(keep_unsent, bool):
+            raise TypeError("keep_unsent must be a bool")
+        unsent = [field for field in _RESET_BY_UPDATE if field not in body]
+        if keep_unsent and unsent:
+            body = {**_current_values(await self.retrieve(domain, alias), unsent), **body}
         return await self._requester.model(
             Alias, "PUT", _ONE, path_params=_path(domain, alias), json=body
         )

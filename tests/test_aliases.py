@@ -42,7 +42,8 @@ async def test_create_retrieve_update_delete(
     # The real server answers an update with bare ids for user and domain.
     assert isinstance(updated.domain, str)
     assert updated.domain_id == created.domain_id
-    assert fake.requests[-1].json_body == {"is_enabled": False}
+    assert updated.description == "Sales inbox"  # kept, see test_update_keeps_fields...
+    assert fake.requests[-1].json_body["is_enabled"] is False
 
     deleted = await client.aliases.delete(DOMAIN, created.id)
     assert deleted.id == created.id
@@ -160,3 +161,50 @@ async def test_not_admin_is_a_typed_400(
         with pytest.raises(fe.NotAdminError) as info:
             await c.aliases.retrieve(DOMAIN, owner_alias.id)
     assert info.value.status == 400
+
+
+async def test_update_keeps_fields_the_real_server_would_reset(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    await client.aliases.create(
+        DOMAIN, name="keep", recipients=["me@example.net"], labels=["vip"], description="Keep me"
+    )
+    updated = await client.aliases.update(DOMAIN, "keep", is_enabled=False)
+    assert updated.is_enabled is False
+    assert updated.description == "Keep me"
+    assert updated.labels == ["vip"]
+    assert updated.recipients == ["me@example.net"]
+    put = fake.requests[-1]
+    assert put.method == "PUT"
+    assert put.json_body == {
+        "description": "Keep me",
+        "labels": ["vip"],
+        "recipients": ["me@example.net"],
+        "is_enabled": False,
+    }
+
+
+async def test_update_without_keep_unsent_sends_only_the_given_fields(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    await client.aliases.create(
+        DOMAIN, name="raw", recipients=["me@example.net"], labels=["vip"], description="Gone"
+    )
+    before = len(fake.requests)
+    updated = await client.aliases.update(DOMAIN, "raw", is_enabled=False, keep_unsent=False)
+    assert len(fake.requests) == before + 1  # no read first
+    assert fake.requests[-1].json_body == {"is_enabled": False}
+    # This is what the real server does with such a PUT.
+    assert updated.description is None
+    assert updated.labels == []
+
+
+async def test_update_with_all_resettable_fields_needs_no_read(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    await client.aliases.create(DOMAIN, name="full", recipients=["me@example.net"])
+    before = len(fake.requests)
+    updated = await client.aliases.update(DOMAIN, "full", description="d", labels=[], recipients=[])
+    assert len(fake.requests) == before + 1
+    assert updated.recipients == []  # an IMAP-only alias
+    assert updated.description == "d"

@@ -84,7 +84,10 @@ def read_alias_body(
     """``validate-alias.js``: the alias fields a create (``alias`` None) or update sets.
 
     A create gets every default (no description or labels, the caller's email as recipient,
-    the domain's recipient verification); an update changes only the fields sent.
+    the domain's recipient verification). An update changes the fields sent, except that,
+    as on the real server, ``description`` and ``labels`` are always set: a PUT that leaves
+    them out resets them to empty (``validate-alias.js`` fills them in and ``update-alias.js``
+    applies the whole body with ``_.extend``).
     """
     creating = alias is None
     changes: dict[str, Any] = {}
@@ -92,14 +95,12 @@ def read_alias_body(
         changes["max_quota"] = _max_quota(body["max_quota"], domain, group)
     if is_sanb(body.get("name")):
         changes["name"] = body["name"]
-    if creating or "description" in body:
-        description = body.get("description")
-        changes["description"] = strip_tags(description) if is_sanb(description) else ""
+    description = body.get("description")
+    changes["description"] = strip_tags(description) if is_sanb(description) else ""
     public_key = body.get("public_key")
     if is_sanb(public_key) or public_key == "":
         changes["public_key"] = public_key or None
-    if creating or "labels" in body:
-        changes["labels"] = _labels(body.get("labels"))
+    changes["labels"] = _labels(body.get("labels"))
     verification = body.get("has_recipient_verification")
     if isinstance(verification, bool) or is_sanb(verification):
         changes["has_recipient_verification"] = js_boolean(verification)
@@ -110,8 +111,11 @@ def read_alias_body(
     for flag in ("is_enabled", "has_pgp"):
         if flag in body:
             changes[flag] = js_boolean(body[flag])
-    if creating or "recipients" in body:
+    if creating:
         changes["recipients"] = _recipients(body.get("recipients")) or [user.email]
+    elif "recipients" in body:
+        # An update may empty the list (IMAP-only aliases); only a create defaults it.
+        changes["recipients"] = _recipients(body.get("recipients"))
     if "has_imap" in body:
         changes["has_imap"] = js_boolean(body["has_imap"])
     if any(field in body for field in _VACATION_FIELDS):
