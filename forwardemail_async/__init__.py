@@ -7,6 +7,7 @@
 The in-memory fake server for tests lives in :mod:`forwardemail_async.testing`.
 """
 
+from ._alias_session import AliasSession
 from ._aliases import AliasesService, AliasSort, SearchFilter
 from ._client import API_KEY_ENV, ForwardEmail
 from ._clock import Clock, ManualClock, SystemClock
@@ -54,6 +55,7 @@ __all__ = [
     "APITimeoutError",
     "Alias",
     "AliasCredentials",
+    "AliasSession",
     "AliasSort",
     "AliasesService",
     "AlreadyExistsError",

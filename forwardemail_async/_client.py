@@ -12,6 +12,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
+from ._alias_session import AliasSession
 from ._aliases import AliasesService
 from ._auth import BasicCredentials
 from ._clock import Clock, SystemClock
@@ -132,6 +133,21 @@ class ForwardEmail:
         clone = object.__new__(type(self))
         clone._init(Requester(current.transport, current.auth, options))
         return clone
+
+    def as_alias(self, address: str, password: str) -> AliasSession:
+        """The alias-authenticated resources of ``address`` (contacts, messages, ...).
+
+        ``password`` is a password generated with :meth:`AliasesService.generate_password`.
+        The returned session shares this client's connection pool, retry policy and
+        concurrency gate.
+        """
+        if not isinstance(address, str) or "@" not in address:
+            raise ValueError("address must be the alias's full email address, like me@example.com")
+        current = self._requester
+        credentials = BasicCredentials.alias(address.strip().lower(), password)
+        return AliasSession(
+            Requester(current.transport, credentials, current.options), address.strip().lower()
+        )
 
     async def close(self) -> None:
         """Close the session if the client created it. Safe to call more than once."""

@@ -22,7 +22,7 @@ from . import _phrases as phrases
 from ._boom import BoomError, EarlyResponseError
 from ._pagination import PageRequest, pagination_headers
 from ._ratelimit import RateLimiter
-from ._state import FakeUser, Store
+from ._state import FakeAlias, FakeUser, Store
 
 if TYPE_CHECKING:
     from ._fake import FakeForwardEmail
@@ -154,6 +154,29 @@ class Ctx:
         if user.banned:
             raise BoomError(403, phrases.ACCOUNT_BANNED)
         return user
+
+    def alias_auth(self) -> FakeAlias:
+        """``aliasAuth`` (contract §1.2b): the alias address and one of its generated passwords.
+
+        Failures are 401 with ``WWW-Authenticate: Basic realm="forwardemail/api"``.
+        """
+        self.headers["WWW-Authenticate"] = 'Basic realm="forwardemail/api"'
+        credentials = basic_credentials(self.request)
+        if credentials is None or not credentials[0] or not credentials[1]:
+            raise BoomError(401, phrases.BASIC_AUTH_REQUIRED)
+        alias = self.store.alias_by_address(credentials[0])
+        if alias is None or credentials[1] not in alias.passwords:
+            raise BoomError(401, phrases.AUTHENTICATION_FAILED)
+        del self.headers["WWW-Authenticate"]
+        self.record.user_id = alias.user.id
+        return alias
+
+    def token_or_alias_auth(self) -> FakeUser | FakeAlias:
+        """``ensureApiTokenOrAliasAuth``: an empty password means an API token, else an alias."""
+        credentials = basic_credentials(self.request)
+        if credentials is None or not credentials[0]:
+            raise BoomError(401, phrases.AUTHENTICATION_REQUIRED)
+        return self.api_token_user() if not credentials[1] else self.alias_auth()
 
     def limit_route(self, name: str, limit: int, user: FakeUser) -> None:
         """A per-route daily limiter (helpers/rate-limit.js), keyed by user.

@@ -13,6 +13,10 @@ from typing import Final
 
 # --- authentication and account guards -------------------------------------------------------
 INVALID_API_CREDENTIALS: Final = "Invalid API credentials."
+AUTHENTICATION_REQUIRED: Final = "Authentication is required."
+# Alias auth (app/controllers/api/v1/alias-auth.js) uses literal texts, not phrase keys.
+BASIC_AUTH_REQUIRED: Final = "Basic authentication required"
+AUTHENTICATION_FAILED: Final = "Authentication failed"
 INVALID_API_TOKEN: Final = "Invalid API token."
 EMAIL_VERIFICATION_REQUIRED: Final = "Please verify your email address to continue."
 ACCOUNT_BANNED: Final = "Your account has been banned."

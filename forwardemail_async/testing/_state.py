@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -23,6 +23,8 @@ __all__ = [
     "FakeUser",
     "Store",
 ]
+
+T = TypeVar("T")
 
 PLANS = ("free", "enhanced_protection", "team", "enterprise")
 PLAN_RANK = {plan: rank for rank, plan in enumerate(PLANS)}
@@ -162,6 +164,18 @@ class Store:
         self.users: dict[str, FakeUser] = {}
         self.domains: dict[str, FakeDomain] = {}
         self._aliases: dict[str, dict[str, FakeAlias]] = {}
+        self._resources: dict[str, Any] = {}
+
+    def resource(self, name: str, factory: Callable[[], T]) -> T:
+        """The state object of one resource family (emails, contacts, ...), made on first use.
+
+        Each route module keeps its own data this way, so adding a resource never touches the
+        core records above.
+        """
+        if name not in self._resources:
+            self._resources[name] = factory()
+        state: T = self._resources[name]
+        return state
 
     def now_ms(self) -> int:
         """The clock in epoch ms, bumped so every call is later than the previous one."""
@@ -262,6 +276,12 @@ class Store:
     def alias_named(self, domain: FakeDomain, name: str) -> FakeAlias | None:
         """The alias of ``domain`` called ``name``."""
         return next((a for a in self.aliases_in(domain) if a.name == name), None)
+
+    def alias_by_address(self, address: str) -> FakeAlias | None:
+        """The alias whose ``name@domain`` is ``address`` (case-insensitive)."""
+        name, at, domain_name = address.strip().lower().rpartition("@")
+        domain = self.find_domain(domain_name) if at else None
+        return self.alias_named(domain, name) if domain is not None else None
 
     def find_alias(self, domain: FakeDomain, ref: str) -> FakeAlias | None:
         """An alias of ``domain`` by id or name."""
