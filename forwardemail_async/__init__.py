@@ -7,11 +7,19 @@
 The in-memory fake server for tests lives in :mod:`forwardemail_async.testing`.
 """
 
+from ._account import AccountService
+from ._alias_account import AliasAccountService
 from ._alias_session import AliasSession
 from ._aliases import AliasesService, AliasSort, SearchFilter
+from ._calendar_events import CalendarEventSort, CalendarEventsService
+from ._calendars import CalendarsService
+from ._catch_all_passwords import CatchAllPasswordsService
 from ._client import API_KEY_ENV, ForwardEmail
 from ._clock import Clock, ManualClock, SystemClock
+from ._contacts import ContactEntry, ContactsService
 from ._domains import DomainPlan, DomainsService
+from ._email_body import EmailAttachment
+from ._emails import EmailSort, EmailsService
 from ._errors import (
     AlreadyExistsError,
     APIConnectionError,
@@ -31,18 +39,44 @@ from ._errors import (
     ResponseDecodeError,
     ServerError,
 )
+from ._folders import FoldersService
 from ._headers import PageInfo, RateLimitInfo
+from ._invites import InvitesService
+from ._logs import LogsService
+from ._members import MembersService
+from ._messages import MessagesService
 from ._pagination import AsyncPaginator, Page
 from ._response import Response
 from ._retry import RetryDetails, RetryPolicy
+from ._sieve import AliasSieveScriptsService, SieveScriptsService
 from ._version import __version__
 from .models import (
     Alias,
+    AliasAccount,
     AliasCredentials,
+    AliasMailSettings,
+    AliasSettings,
+    Calendar,
+    CalendarEvent,
+    CatchAllPassword,
+    CatchAllPasswordCredentials,
+    Contact,
+    ContactValue,
     DnsRecord,
     Domain,
     DomainInvite,
     DomainMember,
+    Email,
+    EmailDetail,
+    EmailEnvelope,
+    EmailLimit,
+    Folder,
+    Message,
+    MessageAddress,
+    NewAccount,
+    RejectedRecipient,
+    SieveScript,
+    SieveScriptDeleted,
     SmtpDnsRecords,
     User,
     VacationResponder,
@@ -53,26 +87,60 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AccountService",
     "Alias",
+    "AliasAccount",
+    "AliasAccountService",
     "AliasCredentials",
+    "AliasMailSettings",
     "AliasSession",
+    "AliasSettings",
+    "AliasSieveScriptsService",
     "AliasSort",
     "AliasesService",
     "AlreadyExistsError",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "Calendar",
+    "CalendarEvent",
+    "CalendarEventSort",
+    "CalendarEventsService",
+    "CalendarsService",
+    "CatchAllPassword",
+    "CatchAllPasswordCredentials",
+    "CatchAllPasswordsService",
     "Clock",
     "ConflictError",
+    "Contact",
+    "ContactEntry",
+    "ContactValue",
+    "ContactsService",
     "DnsRecord",
     "Domain",
     "DomainInvite",
     "DomainMember",
     "DomainPlan",
     "DomainsService",
+    "Email",
+    "EmailAttachment",
+    "EmailDetail",
+    "EmailEnvelope",
+    "EmailLimit",
+    "EmailSort",
+    "EmailsService",
+    "Folder",
+    "FoldersService",
     "ForwardEmail",
     "ForwardEmailError",
+    "InvitesService",
+    "LogsService",
     "ManualClock",
+    "MembersService",
+    "Message",
+    "MessageAddress",
+    "MessagesService",
+    "NewAccount",
     "NotAdminError",
     "NotFoundError",
     "Page",
@@ -82,6 +150,7 @@ __all__ = [
     "PreconditionFailedError",
     "RateLimitError",
     "RateLimitInfo",
+    "RejectedRecipient",
     "RequestTimeoutError",
     "Response",
     "ResponseDecodeError",
@@ -89,6 +158,9 @@ __all__ = [
     "RetryPolicy",
     "SearchFilter",
     "ServerError",
+    "SieveScript",
+    "SieveScriptDeleted",
+    "SieveScriptsService",
     "SmtpDnsRecords",
     "SystemClock",
     "User",

@@ -1,14 +1,23 @@
 """``client.as_alias(address, password)``: the alias-authenticated side of the API.
 
-Contacts, calendars, calendar events, messages, folders and sieve scripts are reached with an
-alias address and its generated password instead of the API key. An :class:`AliasSession`
-shares its parent client's session, connection pool, retry policy and concurrency gate; only
-the credentials differ. Closing the parent client ends it too.
+Contacts, calendars, calendar events, messages, folders, sieve scripts, the alias's own
+account and sending email (``emails.create``) are reached with an alias address and its
+generated password instead of the API key. An :class:`AliasSession` shares its parent
+client's session, connection pool, retry policy and concurrency gate; only the credentials
+differ. Closing the parent client ends it too.
 """
 
 from __future__ import annotations
 
+from ._alias_account import AliasAccountService
+from ._calendar_events import CalendarEventsService
+from ._calendars import CalendarsService
+from ._contacts import ContactsService
+from ._emails import AliasEmailsService
+from ._folders import FoldersService
+from ._messages import MessagesService
 from ._requester import Requester
+from ._sieve import SieveScriptsService
 
 __all__ = ["AliasSession"]
 
@@ -16,9 +25,30 @@ __all__ = ["AliasSession"]
 class AliasSession:
     """The resources of one alias, authenticated as that alias."""
 
+    __slots__ = (
+        "_requester",
+        "account",
+        "address",
+        "calendar_events",
+        "calendars",
+        "contacts",
+        "emails",
+        "folders",
+        "messages",
+        "sieve_scripts",
+    )
+
     def __init__(self, requester: Requester, address: str) -> None:
         self._requester = requester
         self.address = address
+        self.contacts = ContactsService(requester)
+        self.calendars = CalendarsService(requester)
+        self.calendar_events = CalendarEventsService(requester)
+        self.messages = MessagesService(requester)
+        self.folders = FoldersService(requester)
+        self.sieve_scripts = SieveScriptsService(requester)
+        self.account = AliasAccountService(requester)
+        self.emails = AliasEmailsService(requester)
 
     def __repr__(self) -> str:
         return f"AliasSession(address={self.address!r})"

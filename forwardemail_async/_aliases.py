@@ -17,6 +17,7 @@ from ._params import (
     drop_none,
 )
 from ._requester import Requester
+from ._sieve import AliasSieveScriptsService
 from ._urls import alias_segment, domain_segment
 from .models import Alias, AliasCredentials
 
@@ -100,12 +101,16 @@ def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
 
 
 class AliasesService:
-    """Aliases of a domain. ``domain`` takes a domain id or name; ``alias`` an id or name."""
+    """Aliases of a domain. ``domain`` takes a domain id or name; ``alias`` an id or name.
 
-    __slots__ = ("_requester",)
+    ``sieve_scripts`` manages an alias's Sieve filters with the API key.
+    """
+
+    __slots__ = ("_requester", "sieve_scripts")
 
     def __init__(self, requester: Requester) -> None:
         self._requester = requester
+        self.sieve_scripts = AliasSieveScriptsService(requester)
 
     def __repr__(self) -> str:
         return "AliasesService()"

@@ -12,12 +12,16 @@ import aiohttp
 import attrs
 from yarl import URL
 
+from ._account import AccountService
 from ._alias_session import AliasSession
 from ._aliases import AliasesService
 from ._auth import BasicCredentials
 from ._clock import Clock, SystemClock
 from ._domains import DomainsService
+from ._emails import EmailsService
+from ._encrypt import encrypt_txt
 from ._headers import RateLimitInfo
+from ._logs import LogsService
 from ._requester import Requester
 from ._retry import RetryPolicy
 from ._transport import RequestOptions, Transport, check_headers
@@ -93,6 +97,9 @@ class ForwardEmail:
         self._requester = requester
         self.domains = DomainsService(requester)
         self.aliases = AliasesService(requester)
+        self.account = AccountService(requester)
+        self.emails = EmailsService(requester)
+        self.logs = LogsService(requester)
 
     @property
     def base_url(self) -> str:
@@ -148,6 +155,15 @@ class ForwardEmail:
         return AliasSession(
             Requester(current.transport, credentials, current.options), address.strip().lower()
         )
+
+    async def encrypt(self, value: str) -> str:
+        """Encrypt a DNS TXT value such as ``forward-email=user@example.net``.
+
+        Returns the record to publish, ``forward-email=<base64>`` (``forward-email-port=``
+        for port records). A leading ``forward-email=`` in ``value`` is optional. Needs no
+        API key; the server allows 50 calls a day per IP address.
+        """
+        return await encrypt_txt(self._requester, value)
 
     async def close(self) -> None:
         """Close the session if the client created it. Safe to call more than once."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from ._catch_all_passwords import CatchAllPasswordsService
+from ._invites import InvitesService
+from ._members import MembersService
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_choice, check_int, check_str, check_str_list, drop_none
 from ._requester import Requester
@@ -30,10 +33,13 @@ _PROTECTION_FLAGS = (
 class DomainsService:
     """Domains on the account. ``domain`` arguments take a domain id or its name."""
 
-    __slots__ = ("_requester",)
+    __slots__ = ("_requester", "catch_all_passwords", "invites", "members")
 
     def __init__(self, requester: Requester) -> None:
         self._requester = requester
+        self.catch_all_passwords = CatchAllPasswordsService(requester)
+        self.invites = InvitesService(requester)
+        self.members = MembersService(requester)
 
     def __repr__(self) -> str:
         return "DomainsService()"

@@ -7,6 +7,7 @@ modules; this one only performs I/O and feeds their answers back in.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import platform
 import ssl
@@ -277,7 +278,7 @@ class Transport:
                     session.request(
                         method,
                         url,
-                        data=body,
+                        data=_payload(body),
                         headers=headers,
                         allow_redirects=False,
                         timeout=self._client_timeout,
@@ -330,3 +331,15 @@ class Transport:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"Transport(base_url={self.base_url!r}, {state})"
+
+
+# aiohttp warns (ResourceWarning) when a request body above 1 MiB is given as bytes, since
+# writing it in one go can stall the loop; it streams a file-like object instead.
+_STREAM_BODIES_ABOVE = 1024 * 1024
+
+
+def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
+    """The body as aiohttp should send it; a fresh stream per attempt for large bodies."""
+    if body is not None and len(body) > _STREAM_BODIES_ABOVE:
+        return io.BytesIO(body)
+    return body

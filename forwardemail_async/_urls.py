@@ -20,7 +20,9 @@ __all__ = [
     "alias_segment",
     "build_url",
     "domain_segment",
+    "folder_segment",
     "id_segment",
+    "name_segment",
     "normalize_base_url",
     "render_path",
 ]
@@ -31,6 +33,7 @@ DEFAULT_BASE_URL = "https://api.forwardemail.net"
 # encoding them keeps logged paths unambiguous).
 _SEGMENT_SAFE = "!$'()*,;:@"
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\s]")
+_CONTROL_ONLY_RE = re.compile(r"[\x00-\x1f\x7f]")
 _FORBIDDEN_IN_ID = frozenset("/?#%\\")
 _DOMAIN_LABEL_RE = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$", re.UNICODE)
 
@@ -106,6 +109,33 @@ def alias_segment(value: object, what: str = "alias") -> str:
     if text.startswith("/"):
         return _encode(text.lower(), safe="")
     return id_segment(text.lower(), what)
+
+
+def name_segment(value: object, what: str = "name") -> str:
+    """Validate and encode a free-text identifier as exactly one path segment.
+
+    Sieve script names and the CardDAV/CalDAV ids other clients choose may hold spaces, ``/``
+    or ``%``. Everything but unreserved characters is percent-encoded, so the value stays one
+    segment and the server decodes it back whole. Blank values, ``.``/``..`` and control
+    characters are refused.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{what} must not be blank")
+    if value in (".", ".."):
+        raise ValueError(f"{what} must not be {value!r}: it would change the request path")
+    if _CONTROL_ONLY_RE.search(value):
+        raise ValueError(f"{what} must not contain control characters: {value!r}")
+    return _encode(value, safe="")
+
+
+def folder_segment(value: object, what: str = "folder") -> str:
+    """A folder id or path (``INBOX``, ``Archive/2024``) as one segment; ``/`` becomes ``%2F``.
+
+    The server looks ``:id`` up as an id first and then as a path, after decoding it.
+    """
+    return name_segment(value, what)
 
 
 def render_path(route: str, params: Mapping[str, str]) -> str:

@@ -772,16 +772,36 @@ def test_public_package_exports() -> None:
     assert sorted(models.__all__) == models.__all__
     assert {cls.__name__ for cls in _model_classes()} == {
         "Alias",
+        "AliasAccount",
         "AliasCredentials",
+        "AliasMailSettings",
+        "AliasSettings",
+        "Calendar",
+        "CalendarEvent",
+        "Contact",
+        "ContactValue",
+        "Folder",
+        "Message",
+        "MessageAddress",
+        "SieveScript",
+        "SieveScriptDeleted",
         "DnsRecord",
         "Domain",
         "DomainInvite",
         "DomainMember",
+        "CatchAllPassword",
+        "CatchAllPasswordCredentials",
+        "Email",
+        "EmailDetail",
+        "EmailEnvelope",
+        "EmailLimit",
+        "NewAccount",
+        "RejectedRecipient",
         "SmtpDnsRecords",
         "User",
         "VacationResponder",
     }
-    assert {"ErrorCodeIfDisabled", "MemberGroup", "Plan"} <= set(models.__all__)
+    assert {"EmailStatus", "ErrorCodeIfDisabled", "MemberGroup", "Plan"} <= set(models.__all__)
 
 
 @pytest.mark.parametrize("cls", _model_classes(), ids=lambda cls: cls.__name__)

@@ -142,15 +142,38 @@ async def test_huge_retry_after_raises_with_retry_after(
 
 
 async def test_a_429_pauses_every_task_of_the_client(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, clock: fe.ManualClock
 ) -> None:
+    # Without retries the first task fails at once on its 429; the second, queued behind it
+    # at the gate, must still wait out the server's 30 s before sending anything.
     fake.faults.script("429", count=1, method="GET", retry_after="seconds")
-    await client.domains.retrieve(DOMAIN)
-    gate = client._requester.transport.gate
-    start = clock.monotonic()
-    gate.pause_for(20)
-    await client.domains.retrieve(DOMAIN)  # waits out the cooldown first
-    assert clock.monotonic() - start >= 20
+    async with fe.ForwardEmail(
+        api_key=user.api_token,
+        base_url=server.url,
+        clock=clock,
+        max_concurrency=1,
+        retry=fe.RetryPolicy.disabled(),
+    ) as c:
+        first, second = await asyncio.gather(
+            c.domains.retrieve(DOMAIN), c.domains.retrieve(DOMAIN), return_exceptions=True
+        )
+    assert isinstance(first, fe.RateLimitError)
+    assert isinstance(second, fe.Domain)
+    assert clock.sleeps == [30.0]
+    gets = [r for r in fake.requests if r.method == "GET"]
+    assert [r.status for r in gets] == [429, 200]
+    assert gets[1].time - gets[0].time >= 30
+
+
+async def test_large_bodies_are_streamed_without_warnings(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    # Above 1 MiB aiohttp would warn about a bytes body (an error under this suite's config).
+    description = "x" * 150
+    labels = [f"label-{i:07d}" for i in range(80_000)]
+    with pytest.raises(fe.APIError):
+        await client.aliases.create(DOMAIN, name="big", description=description, labels=labels)
+    assert len(fake.requests[-1].raw_body) > 1024 * 1024
 
 
 async def test_real_rate_limiter_429_is_plain_text_and_typed(

@@ -4,21 +4,51 @@ Keys a model does not declare are kept in its ``extra_fields``. Enum-like fields
 ``str``/``int``; the ``Literal`` aliases here list the values known today, for reference.
 """
 
+from ._account import NewAccount
 from ._alias import Alias, AliasCredentials, ErrorCodeIfDisabled, VacationResponder
+from ._alias_account import AliasAccount, AliasMailSettings, AliasSettings
+from ._calendar import Calendar, CalendarEvent
+from ._catch_all import CatchAllPassword, CatchAllPasswordCredentials
 from ._common import Plan
+from ._contact import Contact, ContactValue
 from ._domain import DnsRecord, Domain, DomainInvite, DomainMember, MemberGroup, SmtpDnsRecords
+from ._email import Email, EmailDetail, EmailEnvelope, EmailLimit, EmailStatus, RejectedRecipient
+from ._folder import Folder
+from ._message import Message, MessageAddress
+from ._sieve import SieveScript, SieveScriptDeleted
 from ._user import User
 
 __all__ = [
     "Alias",
+    "AliasAccount",
     "AliasCredentials",
+    "AliasMailSettings",
+    "AliasSettings",
+    "Calendar",
+    "CalendarEvent",
+    "CatchAllPassword",
+    "CatchAllPasswordCredentials",
+    "Contact",
+    "ContactValue",
     "DnsRecord",
     "Domain",
     "DomainInvite",
     "DomainMember",
+    "Email",
+    "EmailDetail",
+    "EmailEnvelope",
+    "EmailLimit",
+    "EmailStatus",
     "ErrorCodeIfDisabled",
+    "Folder",
     "MemberGroup",
+    "Message",
+    "MessageAddress",
+    "NewAccount",
     "Plan",
+    "RejectedRecipient",
+    "SieveScript",
+    "SieveScriptDeleted",
     "SmtpDnsRecords",
     "User",
     "VacationResponder",

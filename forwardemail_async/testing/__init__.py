@@ -10,24 +10,49 @@ pagination headers with their bugs and rate-limit quirks, and it can inject faul
 See ``docs/testing.md``.
 """
 
+from ._catch_all import CatchAllToken, catch_all_passwords
 from ._context import RecordedRequest
+from ._emails_state import FakeEmail, OutboundEmails, outbound
 from ._fake import FakeForwardEmail
 from ._faults import FaultKind, Faults, ScriptedFault
+from ._mailbox import (
+    FakeCalendar,
+    FakeCalendarEvent,
+    FakeContact,
+    FakeFolder,
+    FakeMailbox,
+    FakeMessage,
+    FakeSieveScript,
+    mailbox,
+)
 from ._ratelimit import RateLimits
 from ._server import FakeServer
 from ._state import FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser
 
 __all__ = [
+    "CatchAllToken",
     "FakeAlias",
+    "FakeCalendar",
+    "FakeCalendarEvent",
+    "FakeContact",
     "FakeDomain",
+    "FakeEmail",
+    "FakeFolder",
     "FakeForwardEmail",
     "FakeInvite",
+    "FakeMailbox",
     "FakeMember",
+    "FakeMessage",
     "FakeServer",
+    "FakeSieveScript",
     "FakeUser",
     "FaultKind",
     "Faults",
+    "OutboundEmails",
     "RateLimits",
     "RecordedRequest",
     "ScriptedFault",
+    "catch_all_passwords",
+    "mailbox",
+    "outbound",
 ]

@@ -19,7 +19,21 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from . import _aliases, _domains
+from . import (
+    _account,
+    _aliases,
+    _calendar_events,
+    _calendars,
+    _catch_all,
+    _contacts,
+    _domains,
+    _emails,
+    _folders,
+    _logs_encrypt,
+    _messages,
+    _sieve,
+    _teams,
+)
 from . import _phrases as phrases
 from ._boom import INTERNAL_MESSAGE, BoomError, EarlyResponseError, render_error, text_response
 from ._context import Ctx, RecordedRequest, Router, basic_credentials
@@ -36,7 +50,21 @@ __all__ = ["build_app"]
 
 logger = logging.getLogger("forwardemail_async.testing")
 
-ROUTES = [*_domains.ROUTES, *_aliases.ROUTES]
+ROUTES = [
+    *_domains.ROUTES,
+    *_aliases.ROUTES,
+    *_teams.ROUTES,
+    *_catch_all.ROUTES,
+    *_account.ROUTES,
+    *_logs_encrypt.ROUTES,
+    *_emails.ROUTES,
+    *_contacts.ROUTES,
+    *_calendars.ROUTES,
+    *_calendar_events.ROUTES,
+    *_folders.ROUTES,
+    *_messages.ROUTES,
+    *_sieve.ROUTES,
+]
 
 # koa-bodyparser: its JSON media types and its size limits (1 MB JSON, 56 KB forms).
 _JSON_TYPES = frozenset(
@@ -51,7 +79,9 @@ _JSON_TYPES = frozenset(
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _JSON_LIMIT = 1024 * 1024
 _FORM_LIMIT = 56 * 1024
-# Large enough for the 51 MB bodies of /v1/emails once that route exists.
+# POST /v1/emails mounts its own parser: JSON and forms up to 51 MB.
+_EMAILS_LIMIT = 51 * 1024 * 1024
+# Large enough for the 51 MB bodies of /v1/emails.
 _MAX_BODY = 52 * 1024 * 1024
 
 
@@ -91,7 +121,7 @@ class _Pipeline:
             path=request.path,
             raw_path=request.rel_url.raw_path,
             query=parse_koa_query(request.rel_url.raw_query_string),
-            json_body=_lenient_body(request.content_type, raw),
+            json_body=_lenient_body(request.content_type, raw, _body_limits(request)),
             raw_body=raw or b"",
             headers=CIMultiDictProxy(
                 CIMultiDict(
@@ -151,7 +181,7 @@ class _Pipeline:
             redirect.headers["Location"] = location
             raise EarlyResponseError(redirect)
         ctx.localized = True  # i18n has run: answers from here on carry Content-Language
-        body = _parse_body(request.content_type, raw)
+        body = _parse_body(request.content_type, raw, _body_limits(request))
         ctx.body = body if isinstance(body, dict) else {}
         match = self._router.resolve(request.method, raw_path)
         if match is None:
@@ -185,12 +215,27 @@ class _Pipeline:
             raise EarlyResponseError(verdict.blocked)
 
 
-def _parse_body(content_type: str, raw: bytes | None) -> Any:
+def _body_limits(request: web.Request) -> tuple[int, int]:
+    """The JSON and form size limits of the parser that serves ``request``."""
+    if request.method == "POST" and request.path == "/v1/emails":
+        return _EMAILS_LIMIT, _EMAILS_LIMIT
+    # POST /v1/messages and PUT /v1/messages/:id mount the same 51 MB parser.
+    if request.method in ("POST", "PUT") and (
+        request.path == "/v1/messages" or request.path.startswith("/v1/messages/")
+    ):
+        return _EMAILS_LIMIT, _EMAILS_LIMIT
+    return _JSON_LIMIT, _FORM_LIMIT
+
+
+def _parse_body(
+    content_type: str, raw: bytes | None, limits: tuple[int, int] = (_JSON_LIMIT, _FORM_LIMIT)
+) -> Any:
     """koa-bodyparser (co-body): JSON and urlencoded bodies; anything else is ``{}``."""
+    json_limit, form_limit = limits
     if raw is None:
         raise BoomError(413, phrases.BODY_TOO_LARGE)
     if content_type in _JSON_TYPES:
-        if len(raw) > _JSON_LIMIT:
+        if len(raw) > json_limit:
             raise BoomError(413, phrases.BODY_TOO_LARGE)
         text = raw.decode("utf-8", "replace").strip()
         if not text:
@@ -203,7 +248,7 @@ def _parse_body(content_type: str, raw: bytes | None) -> Any:
             # A SyntaxError: status 400, but production hides its message.
             raise BoomError(400, INTERNAL_MESSAGE) from None
     if content_type == _FORM_TYPE:
-        if len(raw) > _FORM_LIMIT:
+        if len(raw) > form_limit:
             raise BoomError(413, phrases.BODY_TOO_LARGE)
         return qs_parse(raw.decode("utf-8", "replace"))
     return {}
@@ -213,11 +258,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _lenient_body(content_type: str, raw: bytes | None) -> Any:
+def _lenient_body(content_type: str, raw: bytes | None, limits: tuple[int, int]) -> Any:
     """The body as the recording shows it: parsed when possible, else ``None``."""
     if not raw or (content_type not in _JSON_TYPES and content_type != _FORM_TYPE):
         return None
     try:
-        return _parse_body(content_type, raw)
+        return _parse_body(content_type, raw, limits)
     except BoomError:
         return None

@@ -154,3 +154,147 @@ INVALID_PASSWORD: Final = "Password was invalid."
 INVALID_PASSWORD_STRENGTH: Final = "Password strength was not strong enough."
 INVALID_PASSWORD_CHARACTERS: Final = "Quotes and apostrophes cannot be used as password characters."
 ALIAS_PASSWORD_INSTRUCTIONS: Final = "Alias password instructions have been emailed to %s."
+
+# --- account, logs and encrypt ----------------------------------------------------------------
+# passport-local-mongoose's default error messages (Users.register).
+MISSING_USERNAME: Final = "No username was given"
+USER_EXISTS: Final = "A user with the given username is already registered"
+UNKNOWN_ERROR: Final = (
+    "An unknown error has occurred. We have been alerted of this issue. Please try again."
+)
+INVALID_REQUEST_BODY: Final = "Invalid request body."
+SETTINGS_ARCHIVE_FOLDER_INVALID: Final = "Archive folder must be a non-empty string or null."
+SETTINGS_SENT_FOLDER_INVALID: Final = "Sent folder must be a non-empty string or null."
+SETTINGS_DRAFTS_FOLDER_INVALID: Final = "Drafts folder must be a non-empty string or null."
+NO_RESULTS_FOUND: Final = "No results were found."
+LOG_DOWNLOAD_IN_PROGRESS: Final = "Your report will be emailed to you shortly."
+INPUT_HAD_FE_SV: Final = "You do not need to encrypt site verification records"
+
+# --- catch-all passwords, invites and members ---------------------------------------------------
+DOMAIN_EXCEEDS_CATCHALL_PASSWORD_LIMIT: Final = (
+    'You cannot have more than <span class="notranslate">%d</span> catch-all passwords '
+    "generated at once"
+)
+INVALID_GROUP: Final = "Group was invalid, must be either admin or user."
+INVITE_ALREADY_SENT: Final = (
+    "Invite was already sent to this email address.  Please manually copy the invite link and "
+    "share it with this person if needed."
+)
+USER_ALREADY_MEMBER: Final = "User is already an accepted member of this domain"
+INVITE_DOES_NOT_EXIST: Final = "Invite does not exist with your email address for this domain."
+DOMAIN_ALREADY_EXISTS_REMOVE_FIRST: Final = (
+    "You already have a domain with this name; remove it first to accept the invite."  # guess
+)
+INVITE_ACCEPTED_ADMIN: Final = (
+    "You have successfully accepted the invite to this domain and are an admin."
+)
+INVITE_ACCEPTED_USER: Final = (
+    "You have successfully accepted the invite to this domain and you can now create your first "
+    "alias."
+)
+INVALID_USER: Final = "User does not exist."
+INVALID_MEMBER: Final = "Member does not exist."
+
+# --- outbound emails --------------------------------------------------------------------------
+EMAIL_DOES_NOT_EXIST: Final = "Email does not exist."
+EMAIL_REMOVED: Final = "Email was removed from the queue by an admin."
+# The newest phrases.js text (it also names a "scheduled" status this remove-email never allows).
+INVALID_EMAIL_STATUS: Final = "Email status must be pending, queued, deferred, or scheduled."
+EMAIL_SMTP_ACCESS_REQUIRED: Final = (
+    'Domain is not approved for outbound SMTP access, please <a class="font-weight-bold" '
+    'href="/help">contact us</a>.'
+)
+ENVELOPE_FROM_MISSING: Final = "Envelope MAIL FROM header could not be parsed or was missing."
+PAST_DUE_OR_INVALID_ADMIN: Final = (
+    "Domain has past due balance or does not have at least one valid admin."
+)
+ALIAS_ACCOUNT_BANNED: Final = "Alias user is banned."
+ALIAS_IS_NOT_ENABLED: Final = "Alias is not enabled."
+INVALID_FROM_HEADER: Final = (
+    'From header must be equal to <span class="notranslate">%s</span> (or) you can use a '
+    'domain-wide catch-all password at <a href="%s" target="_blank" rel="noopener noreferrer">'
+    "%s</a>"
+)
+INVALID_CATCHALL_FROM_HEADER: Final = (
+    'From header must end with <span class="notranslate">%s</span>'
+)
+MULTIPLE_FROM_HEADERS: Final = "The email sent contains multiple From headers"
+SMTP_RATE_LIMIT_EXCEEDED: Final = "You have exceeded your daily SMTP outbound rate limit."
+# helpers/get-nodemailer-message-from-request.js (literal texts, not phrase keys).
+NODEMAILER_DOCS: Final = "https://nodemailer.com/message/attachments/"
+DSN_MUST_BE_OBJECT: Final = 'Nodemailer option "dsn" must be an Object'
+ATTACHMENTS_MUST_BE_ARRAY: Final = (
+    f'Attachments option "attachments" must be an Array if set; {NODEMAILER_DOCS}'
+)
+ATTACHMENTS_MUST_BE_OBJECTS: Final = f'"attachments" must contain only objects; {NODEMAILER_DOCS}'
+ATTACHMENTS_NO_PATH_OR_HREF: Final = (
+    f'"attachments" cannot use "path" nor "href" properties, please use "content" instead; '
+    f"{NODEMAILER_DOCS}"
+)
+CONTENT_NO_PATH_OR_HREF: Final = f'"%s" cannot use "path" nor "href" properties; {NODEMAILER_DOCS}'
+# Node's ERR_UNKNOWN_ENCODING, passed through as a 400.
+UNKNOWN_ENCODING: Final = "Unknown encoding: %s"
+
+# --- alias-authenticated mailbox: contacts, calendars, events, folders, messages, sieve ----------
+# config/phrases.js (id 19030788567) unless marked *guess* (keys the controllers use but that
+# file lacks: the server would fall back to something we could not see).
+ETAG_DOES_NOT_MATCH: Final = "ETag does not match."
+CONTACT_DOES_NOT_EXIST: Final = "Contact does not exist."
+CONTACT_ALREADY_EXISTS: Final = "Contact already exists."
+CONTACT_FULLNAME_OR_CONTENT_REQUIRED: Final = "Contact must have either fullName or vCard content."
+CONTACT_FULLNAME_INVALID: Final = "Contact full name must be a valid string."
+CONTACT_CONTENT_INVALID: Final = "Contact content must be a valid string."
+CONTACT_ID_INVALID: Final = "Contact ID must be a valid string."  # guess
+CONTACT_UID_INVALID: Final = "Contact UID must be a valid string."  # guess
+CONTACT_UPDATE_FIELDS_REQUIRED: Final = "At least one field must be provided for contact update."
+CONTACT_EMAILS_MUST_BE_ARRAY: Final = "Contact emails must be an array."
+CONTACT_EMAIL_MUST_BE_OBJECT: Final = "Contact email must be an object."
+CONTACT_EMAIL_INVALID: Final = (
+    "Contact email address is required and must be a valid email address."
+)
+CONTACT_EMAIL_TYPE_INVALID: Final = "Contact email type must be a valid string."
+CONTACT_PHONES_MUST_BE_ARRAY: Final = "Contact phones must be an array."
+CONTACT_PHONE_MUST_BE_OBJECT: Final = "Contact phone must be an object."
+CONTACT_PHONE_INVALID: Final = "Contact phone number is required and must be a valid string."
+CONTACT_PHONE_TYPE_INVALID: Final = "Contact phone type must be a valid string."
+CONTACT_ADDRESSES_MUST_BE_ARRAY: Final = "Contact addresses must be an array."
+CONTACT_ADDRESS_MUST_BE_OBJECT: Final = "Contact address must be an object."
+CONTACT_ADDRESS_STREET_INVALID: Final = "Contact address street must be a valid string."
+CONTACT_ADDRESS_CITY_INVALID: Final = "Contact address city must be a valid string."
+CONTACT_ADDRESS_STATE_INVALID: Final = "Contact address state must be a valid string."
+CONTACT_ADDRESS_POSTAL_CODE_INVALID: Final = "Contact address postal code must be a valid string."
+CONTACT_ADDRESS_COUNTRY_INVALID: Final = "Contact address country must be a valid string."
+CONTACT_ADDRESS_TYPE_INVALID: Final = "Contact address type must be a valid string."
+CALENDAR_NAME_REQUIRED: Final = "Calendar name is required."
+CALENDAR_INVALID_ID: Final = "Invalid calendar ID."
+CALENDAR_ID_REQUIRED: Final = "Calendar ID is required."
+CALENDAR_ALREADY_EXISTS: Final = "Calendar already exists."
+CALENDAR_DOES_NOT_EXIST: Final = "Calendar does not exist."
+ICAL_DATA_REQUIRED: Final = "iCal data is required."
+START_DATE_INVALID: Final = "Start date must be a valid ISO-8601 date."
+END_DATE_INVALID: Final = "End date must be an valid ISO-8601 date."
+END_BEFORE_START: Final = "End date must be after start date."
+CALENDAR_EVENT_INVALID_ID: Final = "Invalid calendar event ID."  # guess
+CALENDAR_EVENT_DOES_NOT_EXIST: Final = "Calendar event does not exist."  # guess
+CALENDAR_EVENT_ALREADY_EXISTS: Final = "Calendar event already exists."  # guess
+# A literal text in the newest calendar-events.js (contract §4.9).
+CALENDAR_EVENT_SORT_INVALID: Final = "Invalid calendar event sort field"
+FOLDER_NAME_OR_PATH_REQUIRED: Final = "Folder must have either name or path."
+FOLDER_DOES_NOT_EXIST: Final = "Folder does not exist."
+IMAP_MAILBOX_ALREADY_EXISTS: Final = "Mailbox already exists"
+IMAP_MAILBOX_RESERVED: Final = "Mailbox is reserved and cannot be removed"
+MESSAGE_INVALID_ID: Final = "Invalid message ID."
+MESSAGE_DOES_NOT_EXIST: Final = "Message does not exist."
+MESSAGE_FLAGS_INVALID: Final = "Message flags invalid."
+MESSAGE_LABELS_INVALID: Final = "Message labels invalid."  # guess
+SIEVE_SCRIPT_NAME_REQUIRED: Final = "Sieve script name is required."  # guess
+SIEVE_SCRIPT_REQUIRED: Final = "Sieve script content is required."  # guess
+SIEVE_INVALID_SCRIPT: Final = "Invalid Sieve script: %s"  # guess
+SIEVE_SECURITY_ERROR: Final = "Sieve script security error: %s"  # guess
+SIEVE_SCRIPT_ALREADY_EXISTS: Final = "A Sieve script with this name already exists."  # guess
+SIEVE_MAX_SCRIPTS_EXCEEDED: Final = "Maximum number of Sieve scripts exceeded."  # guess
+SIEVE_SCRIPT_NOT_FOUND: Final = "Sieve script not found."  # guess
+SIEVE_CANNOT_DELETE_ACTIVE: Final = "Cannot delete the active Sieve script."  # guess
+SIEVE_REQUIRES_IMAP: Final = "Sieve filtering requires IMAP to be enabled for the alias."  # guess
+# guess
+SIEVE_NOT_ALLOWED_FOR_CATCHALL: Final = "Sieve scripts are not allowed for catch-all aliases."

@@ -1,0 +1,56 @@
+"""Checks for values some routes need in one exact form, applied before anything is sent.
+
+Member, catch-all password and email-queue ids are MongoDB ObjectIds; invite links carry an
+ObjectId or a hex invite token (never a domain name); account and invite addresses must be
+email addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["email_address", "invite_reference", "object_id"]
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+# helpers/encrypt-decrypt.js writes hex; its legacy format puts a "-" between IV and data.
+_INVITE_TOKEN = re.compile(r"[0-9a-f][0-9a-f-]{23,}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value.strip()
+
+
+def object_id(value: object, what: str) -> str:
+    """A 24-character hex ObjectId, lowercased."""
+    text = _text(value, what).lower()
+    if not _OBJECT_ID.fullmatch(text):
+        raise ValueError(f"{what} must be a 24-character hex id, got {value!r}")
+    return text
+
+
+def invite_reference(value: object, what: str = "invite") -> str:
+    """The domain's ObjectId or the hex token of an invite link.
+
+    The server never looks the value up as a domain name, so a name is refused here instead
+    of becoming a 404 there.
+    """
+    text = _text(value, what).lower()
+    if "." in text:
+        raise ValueError(
+            f"{what} must be the domain's id or the token from the invite link, not a domain "
+            f"name ({value!r}): the server does not accept names here"
+        )
+    if not _INVITE_TOKEN.fullmatch(text):
+        raise ValueError(f"{what} must be a domain id or a hex invite token, got {value!r}")
+    return text
+
+
+def email_address(value: object, what: str) -> str:
+    """An email address (``name@domain.tld``), stripped."""
+    text = _text(value, what)
+    if not _EMAIL.fullmatch(text):
+        raise ValueError(f"{what} must be an email address, got {value!r}")
+    return text

@@ -1,0 +1,54 @@
+"""``client.domains.members``: change a member's group, or remove a member from a domain."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._ids import object_id
+from ._params import check_choice
+from ._requester import Requester
+from ._urls import domain_segment
+from .models import Domain
+
+__all__ = ["MembersService"]
+
+_ONE = "/v1/domains/{domain}/members/{member}"
+
+
+class MembersService:
+    """Members of a domain, addressed by their user id; needs a domain admin."""
+
+    __slots__ = ("_requester",)
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    def __repr__(self) -> str:
+        return "MembersService()"
+
+    async def update(
+        self, domain: str, member_user_id: str, *, group: Literal["admin", "user"]
+    ) -> Domain:
+        """Make a member an ``admin`` or a ``user``; returns the domain."""
+        if check_choice(group, "group", ("admin", "user")) is None:
+            raise ValueError("group is required: 'admin' or 'user'")
+        return await self._requester.model(
+            Domain, "PUT", _ONE, path_params=_path(domain, member_user_id), json={"group": group}
+        )
+
+    async def delete(self, domain: str, member_user_id: str) -> Domain:
+        """Remove a member; their aliases on the domain pass to you. Returns the domain.
+
+        Removing yourself deletes your aliases there instead, and the server then answers
+        404 (it looks the domain up again among yours after the removal).
+        """
+        return await self._requester.model(
+            Domain, "DELETE", _ONE, path_params=_path(domain, member_user_id)
+        )
+
+
+def _path(domain: str, member_user_id: str) -> dict[str, str]:
+    return {
+        "domain": domain_segment(domain),
+        "member": object_id(member_user_id, "member_user_id"),
+    }
