@@ -11,12 +11,23 @@ from ._account import AccountService
 from ._alias_account import AliasAccountService
 from ._alias_session import AliasSession
 from ._aliases import AliasesService, AliasSort, SearchFilter
+from ._bulk import (
+    AliasSpec,
+    BulkBatch,
+    BulkCounts,
+    BulkProgress,
+    BulkResult,
+    BulkStatus,
+    BulkSummary,
+    OnExists,
+)
 from ._calendar_events import CalendarEventSort, CalendarEventsService
 from ._calendars import CalendarsService
 from ._catch_all_passwords import CatchAllPasswordsService
 from ._client import API_KEY_ENV, ForwardEmail
 from ._clock import Clock, ManualClock, SystemClock
 from ._contacts import ContactEntry, ContactsService
+from ._domain_lists import DomainListsMixin
 from ._domains import DomainPlan, DomainsService
 from ._email_body import EmailAttachment
 from ._emails import EmailSort, EmailsService
@@ -45,7 +56,9 @@ from ._invites import InvitesService
 from ._logs import LogsService
 from ._members import MembersService
 from ._messages import MessagesService
+from ._observatory import ObservatoryService
 from ._pagination import AsyncPaginator, Page
+from ._push_tokens import PushTokensService
 from ._response import Response
 from ._retry import RetryDetails, RetryPolicy
 from ._sieve import AliasSieveScriptsService, SieveScriptsService
@@ -56,13 +69,19 @@ from .models import (
     AliasCredentials,
     AliasMailSettings,
     AliasSettings,
+    BlacklistEvent,
+    BlacklistSummary,
     Calendar,
     CalendarEvent,
     CatchAllPassword,
     CatchAllPasswordCredentials,
+    CertificateEvent,
     Contact,
     ContactValue,
+    DmarcSummary,
+    DnsChange,
     DnsRecord,
+    DnsSummary,
     Domain,
     DomainInvite,
     DomainMember,
@@ -74,10 +93,19 @@ from .models import (
     Message,
     MessageAddress,
     NewAccount,
+    ObservatoryBlacklists,
+    ObservatoryDnsHistory,
+    ObservatoryLookup,
+    ObservatoryMonitor,
+    PushPlatform,
+    PushToken,
+    PushTokensDeleted,
     RejectedRecipient,
     SieveScript,
     SieveScriptDeleted,
     SmtpDnsRecords,
+    StatusMessage,
+    SubjectType,
     User,
     VacationResponder,
 )
@@ -97,11 +125,20 @@ __all__ = [
     "AliasSettings",
     "AliasSieveScriptsService",
     "AliasSort",
+    "AliasSpec",
     "AliasesService",
     "AlreadyExistsError",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "BlacklistEvent",
+    "BlacklistSummary",
+    "BulkBatch",
+    "BulkCounts",
+    "BulkProgress",
+    "BulkResult",
+    "BulkStatus",
+    "BulkSummary",
     "Calendar",
     "CalendarEvent",
     "CalendarEventSort",
@@ -110,15 +147,20 @@ __all__ = [
     "CatchAllPassword",
     "CatchAllPasswordCredentials",
     "CatchAllPasswordsService",
+    "CertificateEvent",
     "Clock",
     "ConflictError",
     "Contact",
     "ContactEntry",
     "ContactValue",
     "ContactsService",
+    "DmarcSummary",
+    "DnsChange",
     "DnsRecord",
+    "DnsSummary",
     "Domain",
     "DomainInvite",
+    "DomainListsMixin",
     "DomainMember",
     "DomainPlan",
     "DomainsService",
@@ -143,11 +185,21 @@ __all__ = [
     "NewAccount",
     "NotAdminError",
     "NotFoundError",
+    "ObservatoryBlacklists",
+    "ObservatoryDnsHistory",
+    "ObservatoryLookup",
+    "ObservatoryMonitor",
+    "ObservatoryService",
+    "OnExists",
     "Page",
     "PageInfo",
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PreconditionFailedError",
+    "PushPlatform",
+    "PushToken",
+    "PushTokensDeleted",
+    "PushTokensService",
     "RateLimitError",
     "RateLimitInfo",
     "RejectedRecipient",
@@ -162,6 +214,8 @@ __all__ = [
     "SieveScriptDeleted",
     "SieveScriptsService",
     "SmtpDnsRecords",
+    "StatusMessage",
+    "SubjectType",
     "SystemClock",
     "User",
     "VacationResponder",

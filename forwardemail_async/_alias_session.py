@@ -1,8 +1,8 @@
 """``client.as_alias(address, password)``: the alias-authenticated side of the API.
 
-Contacts, calendars, calendar events, messages, folders, sieve scripts, the alias's own
-account and sending email (``emails.create``) are reached with an alias address and its
-generated password instead of the API key. An :class:`AliasSession` shares its parent
+Contacts, calendars, calendar events, messages, folders, sieve scripts, push tokens, the
+alias's own account and sending email (``emails.create``) are reached with an alias address
+and its generated password instead of the API key. An :class:`AliasSession` shares its parent
 client's session, connection pool, retry policy and concurrency gate; only the credentials
 differ. Closing the parent client ends it too.
 """
@@ -16,6 +16,7 @@ from ._contacts import ContactsService
 from ._emails import AliasEmailsService
 from ._folders import FoldersService
 from ._messages import MessagesService
+from ._push_tokens import PushTokensService
 from ._requester import Requester
 from ._sieve import SieveScriptsService
 
@@ -35,6 +36,7 @@ class AliasSession:
         "emails",
         "folders",
         "messages",
+        "push_tokens",
         "sieve_scripts",
     )
 
@@ -49,6 +51,7 @@ class AliasSession:
         self.sieve_scripts = SieveScriptsService(requester)
         self.account = AliasAccountService(requester)
         self.emails = AliasEmailsService(requester)
+        self.push_tokens = PushTokensService(requester, alias_session=True)
 
     def __repr__(self) -> str:
         return f"AliasSession(address={self.address!r})"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import Literal, overload
 
+from ._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
+from ._bulk import create_many as _create_many
+from ._bulk import delete_many as _delete_many
+from ._bulk import update_many as _update_many
 from ._pagination import AsyncPaginator
 from ._params import (
     check_bool,
@@ -244,6 +248,88 @@ class AliasesService:
     async def delete(self, domain: str, alias: str) -> Alias:
         """Delete an alias; returns it as it was."""
         return await self._requester.model(Alias, "DELETE", _ONE, path_params=_path(domain, alias))
+
+    def create_many(
+        self,
+        domain: str,
+        specs: Iterable[AliasSpec | Mapping[str, object]]
+        | AsyncIterable[AliasSpec | Mapping[str, object]],
+        *,
+        concurrency: int = 8,
+        on_exists: OnExists = "skip",
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Create many aliases, each exactly once, paced to the server's rate limits.
+
+        ``specs`` (dicts or :class:`AliasSpec`, each with a ``name``) is read lazily. Iterate
+        the returned batch for one result per spec in input order, or ``await batch.run()``
+        for the summary. ``on_exists``: ``"skip"`` reports an existing alias as ``exists``,
+        ``"update"`` changes it to match, ``"fail"`` reports it as failed. When a rate-limit
+        window is spent the whole client pauses until it reopens, unless that is more than
+        ``max_wait`` seconds away (default: the retry policy's ``max_retry_after``): then the
+        rest is reported ``not_attempted`` with the time it could be done. ``progress``: a
+        callback taking a :class:`BulkProgress`, or ``True`` for a tqdm bar. See docs/bulk.md.
+        """
+        return _create_many(
+            self._requester,
+            domain,
+            specs,
+            concurrency=concurrency,
+            on_exists=on_exists,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
+
+    def update_many(
+        self,
+        domain: str,
+        specs: Iterable[AliasSpec | Mapping[str, object]]
+        | AsyncIterable[AliasSpec | Mapping[str, object]],
+        *,
+        concurrency: int = 8,
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Update many aliases, each named by its spec's ``name``, like :meth:`create_many`.
+
+        Fields left out keep their values (as with :meth:`update`); an absent alias is a
+        ``failed`` result carrying the :class:`NotFoundError`.
+        """
+        return _update_many(
+            self._requester,
+            domain,
+            specs,
+            concurrency=concurrency,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
+
+    def delete_many(
+        self,
+        domain: str,
+        aliases: Iterable[str | Alias] | AsyncIterable[str | Alias],
+        *,
+        concurrency: int = 8,
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Delete many aliases (ids, names or :class:`Alias` objects), like
+        :meth:`create_many`; an alias that is already gone is reported ``not_found``."""
+        return _delete_many(
+            self._requester,
+            domain,
+            aliases,
+            concurrency=concurrency,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
 
     @overload
     async def generate_password(

@@ -22,6 +22,9 @@ from ._emails import EmailsService
 from ._encrypt import encrypt_txt
 from ._headers import RateLimitInfo
 from ._logs import LogsService
+from ._observatory import ObservatoryService
+from ._push_tokens import PushTokensService
+from ._ratelimit import check_rate_limit
 from ._requester import Requester
 from ._retry import RetryPolicy
 from ._transport import RequestOptions, Transport, check_headers
@@ -52,6 +55,8 @@ class ForwardEmail:
     ``timeout`` bounds each attempt and starts only once the request has a slot under
     ``max_concurrency`` (queueing is not request time); ``retry`` decides what is retried.
     ``api_key`` defaults to the ``FORWARD_EMAIL_API_KEY`` environment variable.
+    ``rate_limit=(requests, per_seconds)`` lets at most that many requests (retries included)
+    start in any span of ``per_seconds``, for a key shared with other workers.
     """
 
     def __init__(
@@ -68,6 +73,7 @@ class ForwardEmail:
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         clock: Clock | None = None,
+        rate_limit: tuple[int, float] | None = None,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
@@ -78,6 +84,8 @@ class ForwardEmail:
             raise TypeError("retry must be a RetryPolicy")
         _check_timeout(timeout, "timeout")
         _check_timeout(connect_timeout, "connect_timeout")
+        if rate_limit is not None:
+            rate_limit = check_rate_limit(rate_limit)
         transport = Transport(
             base_url=normalize_base_url(base_url, allow_insecure_http=allow_insecure_http),
             clock=clock or SystemClock(),
@@ -86,6 +94,8 @@ class ForwardEmail:
             session=session,
             accept_language=accept_language,
         )
+        if rate_limit is not None:
+            transport.gate.set_rate_limit(*rate_limit)
         options = RequestOptions(
             timeout=timeout,
             retry=retry or RetryPolicy(),
@@ -100,6 +110,8 @@ class ForwardEmail:
         self.account = AccountService(requester)
         self.emails = EmailsService(requester)
         self.logs = LogsService(requester)
+        self.push_tokens = PushTokensService(requester)
+        self.observatory = ObservatoryService(requester)
 
     @property
     def base_url(self) -> str:

@@ -15,6 +15,7 @@ Decoding is tolerant where the server is loose and strict where the shape is wro
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import NoneType, UnionType
@@ -27,6 +28,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import format_exception, transform_error
 
 from ._errors import ResponseDecodeError
+from ._fast_structure import FastStructurer
 
 __all__ = [
     "converter",
@@ -74,6 +76,15 @@ _ISO_DATETIME = re.compile(
 )
 
 
+_from_javascript: Callable[[str], datetime]
+if sys.version_info >= (3, 11):
+    _from_javascript = datetime.fromisoformat
+else:  # pragma: no cover - Python 3.10 does not take "Z", and datetime.replace(tzinfo=...)
+    # costs five times the parse, hence "+00:00".
+    def _from_javascript(text: str) -> datetime:
+        return datetime.fromisoformat(text[:23] + "+00:00")
+
+
 def parse_datetime(text: str) -> datetime:
     """Parse an ISO-8601 date-time into an aware UTC datetime, the same on every Python.
 
@@ -82,11 +93,10 @@ def parse_datetime(text: str) -> datetime:
     microseconds). A value without an offset is taken as UTC, a date alone as midnight UTC.
     Raises ``ValueError`` otherwise.
     """
-    # Fast path for the exact shape JavaScript's Date#toJSON produces. Python 3.10 does not take
-    # "Z", and datetime.replace(tzinfo=...) costs five times the parse, hence "+00:00".
+    # Fast path for the exact shape JavaScript's Date#toJSON produces.
     if len(text) == 24 and text[23] == "Z" and text[4:20:3] == "--T::.":
         try:
-            return datetime.fromisoformat(text[:23] + "+00:00")
+            return _from_javascript(text)
         except ValueError:
             pass
     match = _ISO_DATETIME.fullmatch(text)
@@ -214,12 +224,26 @@ def _model_structure_factory(cls: type[Any]) -> _Hook:
             )
         return model
 
-    return structure_model
+    if not _fast.supports(cls):
+        return structure_model
+    fast = _fast.function(cls)
+
+    def structure_model_fast(value: object, _: object) -> Any:
+        try:
+            return fast(value)
+        except Exception:
+            pass
+        return structure_model(value, _)
+
+    return structure_model_fast
 
 
 def _model_unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     return make_dict_unstructure_fn(cls, converter, extra_fields=override(omit=True))
 
+
+# The common shape of the models read in bulk skips the hooks above (see _fast_structure.py).
+_fast = FastStructurer(converter.get_structure_hook, parse_datetime)
 
 converter.register_structure_hook_factory(_is_model, _model_structure_factory)
 converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factory)
@@ -303,13 +327,25 @@ def _decode(data: object, type_: Any, label: str, what: str) -> Any:
 
 def structure(data: object, cls: type[T], *, what: str) -> T:
     """Decode one JSON object into ``cls``; ``what`` (e.g. ``"GET /v1/domains/{domain}"``)
-    prefixes the message of the :class:`ResponseDecodeError` raised for a wrong shape."""
+    prefixes the message of the :class:`ResponseDecodeError` raised for a wrong shape.
+
+    The result may share lists and objects with ``data``: pass JSON nobody else holds.
+    """
     result: T = _decode(data, cls, cls.__name__, what)
     return result
 
 
 def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
-    """Decode a JSON array of objects into a list of ``cls``; errors name the failing index."""
+    """Decode a JSON array of objects into a list of ``cls``; errors name the failing index.
+
+    The result may share lists and objects with ``data``: pass JSON nobody else holds.
+    """
+    if data.__class__ is list and _is_model(cls) and _fast.supports(cls):
+        fast = _fast.function(cls)
+        try:
+            return [fast(item) for item in data]
+        except Exception:
+            pass
     result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
     return result
 

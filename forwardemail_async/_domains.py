@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from ._catch_all_passwords import CatchAllPasswordsService
+from ._domain_lists import DomainListsMixin
 from ._invites import InvitesService
 from ._members import MembersService
 from ._pagination import AsyncPaginator
@@ -30,8 +31,11 @@ _PROTECTION_FLAGS = (
 )
 
 
-class DomainsService:
-    """Domains on the account. ``domain`` arguments take a domain id or its name."""
+class DomainsService(DomainListsMixin):
+    """Domains on the account. ``domain`` arguments take a domain id or its name.
+
+    The allowlist, denylist and S3 methods come from :class:`DomainListsMixin`.
+    """
 
     __slots__ = ("_requester", "catch_all_passwords", "invites", "members")
 

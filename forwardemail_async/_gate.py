@@ -1,8 +1,9 @@
-"""The client-wide gate every request passes: a concurrency limit and a 429 cooldown.
+"""The client-wide gate every request passes: a concurrency limit, a 429 cooldown and an
+optional client-side rate limit.
 
 One gate is shared by every service, paginator and alias session of a client, so
-``max_concurrency`` bounds the whole client, and a 429 pauses all of it until the server's
-reset time instead of letting each in-flight task retry into the limit again.
+``max_concurrency`` and ``rate_limit`` bound the whole client, and a 429 pauses all of it
+until the server's reset time instead of letting each in-flight task retry into the limit.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import asyncio
 from types import TracebackType
 
 from ._clock import Clock
+from ._ratelimit import SlidingWindowLimit
 
 __all__ = ["RequestGate"]
 
 
 class RequestGate:
-    """An async context manager: entering waits out any cooldown, then takes a slot."""
+    """An async context manager: entering waits out any cooldown, takes a slot, then waits
+    for the client-side rate limit (if one is set)."""
 
     def __init__(self, max_concurrency: int, clock: Clock) -> None:
         if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
@@ -27,6 +30,11 @@ class RequestGate:
         self._clock = clock
         self._semaphore = asyncio.Semaphore(max_concurrency)
         self._paused_until = 0.0
+        self.rate_limit: SlidingWindowLimit | None = None
+
+    def set_rate_limit(self, requests: int, per_seconds: float) -> None:
+        """Let at most ``requests`` requests start in any span of ``per_seconds`` seconds."""
+        self.rate_limit = SlidingWindowLimit(requests, per_seconds, self._clock)
 
     @property
     def paused_for(self) -> float:
@@ -44,6 +52,12 @@ class RequestGate:
                 await self._clock.sleep(wait)
                 continue
             await self._semaphore.acquire()
+            if self.rate_limit is not None:
+                try:
+                    await self.rate_limit.acquire()
+                except BaseException:  # cancelled while waiting: do not leak the slot
+                    self._semaphore.release()
+                    raise
             if self.paused_for <= 0:
                 return
             # A cooldown began while we queued for a slot: give the slot back and wait.

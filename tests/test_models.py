@@ -800,8 +800,22 @@ def test_public_package_exports() -> None:
         "SmtpDnsRecords",
         "User",
         "VacationResponder",
+        "BlacklistEvent",
+        "BlacklistSummary",
+        "CertificateEvent",
+        "DmarcSummary",
+        "DnsChange",
+        "DnsSummary",
+        "ObservatoryBlacklists",
+        "ObservatoryDnsHistory",
+        "ObservatoryLookup",
+        "ObservatoryMonitor",
+        "PushToken",
+        "PushTokensDeleted",
+        "StatusMessage",
     }
     assert {"EmailStatus", "ErrorCodeIfDisabled", "MemberGroup", "Plan"} <= set(models.__all__)
+    assert {"PushPlatform", "SubjectType"} <= set(models.__all__)
 
 
 @pytest.mark.parametrize("cls", _model_classes(), ids=lambda cls: cls.__name__)

@@ -15,7 +15,22 @@ from ._domain import DnsRecord, Domain, DomainInvite, DomainMember, MemberGroup,
 from ._email import Email, EmailDetail, EmailEnvelope, EmailLimit, EmailStatus, RejectedRecipient
 from ._folder import Folder
 from ._message import Message, MessageAddress
+from ._observatory import (
+    BlacklistEvent,
+    BlacklistSummary,
+    CertificateEvent,
+    DmarcSummary,
+    DnsChange,
+    DnsSummary,
+    ObservatoryBlacklists,
+    ObservatoryDnsHistory,
+    ObservatoryLookup,
+    ObservatoryMonitor,
+    SubjectType,
+)
+from ._push_token import PushPlatform, PushToken, PushTokensDeleted
 from ._sieve import SieveScript, SieveScriptDeleted
+from ._status import StatusMessage
 from ._user import User
 
 __all__ = [
@@ -24,13 +39,19 @@ __all__ = [
     "AliasCredentials",
     "AliasMailSettings",
     "AliasSettings",
+    "BlacklistEvent",
+    "BlacklistSummary",
     "Calendar",
     "CalendarEvent",
     "CatchAllPassword",
     "CatchAllPasswordCredentials",
+    "CertificateEvent",
     "Contact",
     "ContactValue",
+    "DmarcSummary",
+    "DnsChange",
     "DnsRecord",
+    "DnsSummary",
     "Domain",
     "DomainInvite",
     "DomainMember",
@@ -45,11 +66,20 @@ __all__ = [
     "Message",
     "MessageAddress",
     "NewAccount",
+    "ObservatoryBlacklists",
+    "ObservatoryDnsHistory",
+    "ObservatoryLookup",
+    "ObservatoryMonitor",
     "Plan",
+    "PushPlatform",
+    "PushToken",
+    "PushTokensDeleted",
     "RejectedRecipient",
     "SieveScript",
     "SieveScriptDeleted",
     "SmtpDnsRecords",
+    "StatusMessage",
+    "SubjectType",
     "User",
     "VacationResponder",
 ]

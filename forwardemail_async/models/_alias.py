@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .._lazy_defaults import LazyDefaults
 from ._domain import Domain
 from ._user import User
 
@@ -15,7 +16,7 @@ ErrorCodeIfDisabled = Literal[250, 421, 550]
 
 
 @attrs.frozen(kw_only=True)
-class VacationResponder:
+class VacationResponder(LazyDefaults):
     """The alias's automatic out-of-office reply; dates are absent when unset."""
 
     is_enabled: bool | None = None
@@ -27,7 +28,7 @@ class VacationResponder:
 
 
 @attrs.frozen(kw_only=True)
-class Alias:
+class Alias(LazyDefaults):
     """An alias on a domain. ``user`` and ``domain`` are full objects on create, small
     ``{id, ...}`` objects in lists and retrieves, and may be bare id strings after an update."""
 
@@ -93,7 +94,7 @@ class Alias:
 
 
 @attrs.frozen(kw_only=True)
-class AliasCredentials:
+class AliasCredentials(LazyDefaults):
     """The answer of generate-password: the IMAP/SMTP username and the new password, which
     the server shows only once. The password is hidden in ``repr()`` and ``str()``."""
 

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .._lazy_defaults import LazyDefaults
 from ._user import User
 
 __all__ = ["DnsRecord", "Domain", "DomainInvite", "DomainMember", "MemberGroup", "SmtpDnsRecords"]
@@ -14,7 +15,7 @@ MemberGroup = Literal["admin", "user"]
 
 
 @attrs.frozen(kw_only=True)
-class DnsRecord:
+class DnsRecord(LazyDefaults):
     """One DNS record to publish: its host ``name`` and its ``value``."""
 
     name: str
@@ -23,7 +24,7 @@ class DnsRecord:
 
 
 @attrs.frozen(kw_only=True)
-class SmtpDnsRecords:
+class SmtpDnsRecords(LazyDefaults):
     """The DKIM, return-path and DMARC records needed for outbound SMTP."""
 
     dkim: DnsRecord
@@ -33,7 +34,7 @@ class SmtpDnsRecords:
 
 
 @attrs.frozen(kw_only=True)
-class DomainMember:
+class DomainMember(LazyDefaults):
     """A member of a domain; ``user`` is a user object, or only its id in nested domains."""
 
     user: User | str
@@ -43,7 +44,7 @@ class DomainMember:
 
 
 @attrs.frozen(kw_only=True)
-class DomainInvite:
+class DomainInvite(LazyDefaults):
     """A pending invitation to join a domain (the secret invite token is never returned)."""
 
     email: str
@@ -55,7 +56,7 @@ class DomainInvite:
 
 
 @attrs.frozen(kw_only=True)
-class Domain:
+class Domain(LazyDefaults):
     """A domain on the account. Lists omit ``members`` and ``invites``, non-admins do not see
     the admin-only keys, and nested in an alias it may be only ``{id, name}``."""
 

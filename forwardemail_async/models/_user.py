@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from .._lazy_defaults import LazyDefaults
+
 __all__ = ["User"]
 
 
 @attrs.frozen(kw_only=True)
-class User:
+class User(LazyDefaults):
     """A Forward Email user. Nested in aliases and domain members it is often the small
     ``{id, email, display_name}`` shape, so everything but ``id`` is optional."""
 

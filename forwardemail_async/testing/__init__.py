@@ -12,6 +12,7 @@ See ``docs/testing.md``.
 
 from ._catch_all import CatchAllToken, catch_all_passwords
 from ._context import RecordedRequest
+from ._domain_lists import FakeS3Bucket, FakeS3Settings, FakeS3Storage, s3_storage
 from ._emails_state import FakeEmail, OutboundEmails, outbound
 from ._fake import FakeForwardEmail
 from ._faults import FaultKind, Faults, ScriptedFault
@@ -25,6 +26,15 @@ from ._mailbox import (
     FakeSieveScript,
     mailbox,
 )
+from ._observatory import (
+    FakeBlacklistEvent,
+    FakeCtEvent,
+    FakeDnsChange,
+    FakeObservatory,
+    FakeObservatorySubject,
+    observatory,
+)
+from ._push_tokens import FakePushToken, push_tokens
 from ._ratelimit import RateLimits
 from ._server import FakeServer
 from ._state import FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser
@@ -32,9 +42,12 @@ from ._state import FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser
 __all__ = [
     "CatchAllToken",
     "FakeAlias",
+    "FakeBlacklistEvent",
     "FakeCalendar",
     "FakeCalendarEvent",
     "FakeContact",
+    "FakeCtEvent",
+    "FakeDnsChange",
     "FakeDomain",
     "FakeEmail",
     "FakeFolder",
@@ -43,6 +56,12 @@ __all__ = [
     "FakeMailbox",
     "FakeMember",
     "FakeMessage",
+    "FakeObservatory",
+    "FakeObservatorySubject",
+    "FakePushToken",
+    "FakeS3Bucket",
+    "FakeS3Settings",
+    "FakeS3Storage",
     "FakeServer",
     "FakeSieveScript",
     "FakeUser",
@@ -54,5 +73,8 @@ __all__ = [
     "ScriptedFault",
     "catch_all_passwords",
     "mailbox",
+    "observatory",
     "outbound",
+    "push_tokens",
+    "s3_storage",
 ]

@@ -26,11 +26,14 @@ from . import (
     _calendars,
     _catch_all,
     _contacts,
+    _domain_lists,
     _domains,
     _emails,
     _folders,
     _logs_encrypt,
     _messages,
+    _observatory,
+    _push_tokens,
     _sieve,
     _teams,
 )
@@ -64,6 +67,9 @@ ROUTES = [
     *_folders.ROUTES,
     *_messages.ROUTES,
     *_sieve.ROUTES,
+    *_domain_lists.ROUTES,
+    *_push_tokens.ROUTES,
+    *_observatory.ROUTES,
 ]
 
 # koa-bodyparser: its JSON media types and its size limits (1 MB JSON, 56 KB forms).

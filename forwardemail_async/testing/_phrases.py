@@ -298,3 +298,71 @@ SIEVE_CANNOT_DELETE_ACTIVE: Final = "Cannot delete the active Sieve script."  # 
 SIEVE_REQUIRES_IMAP: Final = "Sieve filtering requires IMAP to be enabled for the alias."  # guess
 # guess
 SIEVE_NOT_ALLOWED_FOR_CATCHALL: Final = "Sieve scripts are not allowed for catch-all aliases."
+
+# --- allowlist/denylist, custom S3, push tokens (config/phrases.js at add3da8a) ---------------
+ALLOWLIST_DENYLIST_EXCEEDS_LIMIT: Final = (
+    "The domain's custom allowlist or denylist exceeds the limit of "
+    "<span class='notranslate'>%d</span> entries."
+)
+CUSTOM_S3_REQUIRED_FIELDS: Final = (
+    "Custom S3 storage requires all fields to be filled in: endpoint URL, access key ID, secret "
+    "access key, and bucket name."
+)
+CUSTOM_S3_INVALID_ENDPOINT: Final = (
+    "Endpoint URL must start with https:// (e.g. https://s3.us-east-1.amazonaws.com). Please "
+    "include the full URL with protocol."
+)
+CUSTOM_S3_PUBLIC_BUCKET: Final = (
+    "The S3 bucket you specified is publicly accessible. This is a security risk for email "
+    "backups. Please restrict public access on your bucket and try again."
+)
+CUSTOM_S3_TEST_SUCCESS: Final = (
+    "Successfully connected to your custom S3 storage. Credentials are valid and the bucket is "
+    "accessible."
+)
+CUSTOM_S3_TEST_FAILED: Final = "Failed to connect to your custom S3 storage: %s"
+PUSH_TOKEN_REQUIRED: Final = "Token is required and must be a non-empty string."
+PUSH_TOKEN_MAX_LENGTH: Final = "Token exceeds maximum length of %d characters."
+PUSH_TOKEN_APNS_INVALID: Final = (
+    "APNs token must be a lowercase or uppercase hex string (64-200 characters)."
+)
+PUSH_TOKEN_FCM_TOO_SHORT: Final = "FCM token must be at least %d characters."
+PUSH_TOKEN_FCM_INVALID: Final = "FCM token contains invalid characters."
+PUSH_TOKEN_UNIFIED_PUSH_INVALID: Final = "UnifiedPush token must be a valid HTTPS endpoint URL."
+PUSH_TOKEN_WEB_PUSH_JSON: Final = "Web Push token must be a valid JSON PushSubscription object."
+PUSH_TOKEN_WEB_PUSH_OBJECT: Final = "Web Push token must be a JSON object."
+PUSH_TOKEN_WEB_PUSH_ENDPOINT: Final = "Web Push subscription must include a string endpoint."
+PUSH_TOKEN_WEB_PUSH_KEYS: Final = "Web Push subscription must include keys object."
+PUSH_TOKEN_PLATFORM_REQUIRED: Final = "platform is required and must be one of: %s."
+PUSH_TOKEN_DEVICE_NAME_INVALID: Final = "device_name must be a string."
+PUSH_TOKEN_DEVICE_NAME_MAX_LENGTH: Final = "device_name must not exceed %d characters."
+PUSH_TOKEN_ALIAS_ID_REQUIRED: Final = "alias_id is required when using API token authentication."
+PUSH_TOKEN_ALIAS_ID_INVALID: Final = "alias_id must be a valid ObjectId."
+PUSH_TOKEN_ALIAS_NOT_FOUND: Final = "Alias not found or does not belong to the authenticated user."
+PUSH_TOKEN_LIMIT_EXCEEDED: Final = (
+    "Maximum of %d push tokens per alias. Please remove an existing token before registering a "
+    "new one."
+)
+PUSH_TOKEN_INVALID_ID: Final = "Invalid push token ID."
+PUSH_TOKEN_NOT_FOUND: Final = "Push token not found."
+PUSH_TOKEN_FORBIDDEN: Final = "You do not have permission to delete this token."
+PUSH_TOKEN_INVALID_URL: Final = "Invalid URL format."
+PUSH_TOKEN_HTTPS_REQUIRED: Final = "Only HTTPS URLs are allowed."
+PUSH_TOKEN_PRIVATE_URL: Final = "URL must not point to private, reserved, or localhost addresses."
+PUSH_TOKEN_URL_CREDENTIALS: Final = "URL must not contain credentials."
+PUSH_TOKEN_URL_NONSTANDARD_PORT: Final = "URL must use standard HTTPS port (443)."
+
+# --- observatory (literal texts in app/controllers/api/v1/observatory.js at f79b8d49) -------------
+OBSERVATORY_QUERY_REQUIRED: Final = 'Query parameter "q" is required'
+OBSERVATORY_VALUE_REQUIRED: Final = 'Field "value" is required'
+OBSERVATORY_INVALID_DOMAIN: Final = "Invalid domain name"
+OBSERVATORY_INVALID_IP: Final = "Invalid IP address"
+OBSERVATORY_LOOKUP_FIRST: Final = "Subject not found. Use /v1/observatory/lookup first."
+OBSERVATORY_SUBJECT_NOT_FOUND: Final = "Subject not found"
+OBSERVATORY_NOT_MONITORING: Final = "You are not monitoring this subject"
+OBSERVATORY_ALREADY_MONITORING: Final = "You are already monitoring this subject"
+OBSERVATORY_NO_DOMAIN_ACCESS: Final = "Domain not found or you do not have access"
+OBSERVATORY_MONITOR_ADDED: Final = "Monitor added successfully"
+OBSERVATORY_MONITOR_REMOVED: Final = "Monitor removed successfully"
+# mongoose's enum validator for a `type` other than domain/ip (guess at the rendering).
+OBSERVATORY_INVALID_TYPE: Final = "`%s` is not a valid enum value for path `type`."

@@ -1,0 +1,241 @@
+"""The work for one item of ``create_many`` / ``update_many`` / ``delete_many``.
+
+Exactly once: a create whose outcome is unknown (timeout, connection lost after sending, 5xx,
+an unreadable 2xx) is never blindly repeated. The alias is read back by name and the item is
+decided from what the server holds: absent, so POST again; present with our values and created
+since this item started, so it was ours ("created"); otherwise it was already there, and
+``on_exists`` decides. The server refuses a second alias with the same name, so a name can
+never be duplicated; the read-back is what keeps the report true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from forwardemail_async import _aliases
+from forwardemail_async._converter import structure
+from forwardemail_async._errors import (
+    AlreadyExistsError,
+    APIConnectionError,
+    APIError,
+    ForwardEmailError,
+    NotFoundError,
+    RateLimitError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+)
+from forwardemail_async._urls import alias_segment
+from forwardemail_async.models import Alias
+
+from ._calls import Calls
+from ._pacer import WindowClosedError
+from ._result import BulkResult, BulkStatus
+from ._spec import AliasSpec, matches
+
+__all__ = ["AliasOps", "OnExists"]
+
+OnExists = Literal["skip", "update", "fail"]
+
+# Failures after which the server may or may not have acted on the request.
+_AMBIGUOUS = (APIConnectionError, ServerError, RequestTimeoutError, ResponseDecodeError)
+# A found alias counts as created by this item if created at most this long before the
+# item started (room for clock skew between client and server).
+_SKEW = 60.0
+
+
+def _result(index: int, name: str | None, status: BulkStatus, **fields: object) -> BulkResult:
+    return BulkResult(index=index, name=name, status=status, **fields)  # type: ignore[arg-type]
+
+
+class _UncheckedError(Exception):
+    """The read-back after an ambiguous failure failed too: the outcome stays unknown."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class AliasOps:
+    """Per-item operations of one bulk run on one domain. None of them raises for an API
+    failure: every outcome becomes a :class:`BulkResult`."""
+
+    def __init__(
+        self, calls: Calls, domain: str, *, max_attempts: int, stopping: Callable[[], bool]
+    ) -> None:
+        self._calls, self._domain = calls, domain
+        self._max_attempts, self._stopping = max_attempts, stopping
+        self._clock = calls.clock
+
+    # --- requests ------------------------------------------------------------------------------
+
+    async def _alias(self, kind: str, method: str, name: str | None, json: object = None) -> Alias:
+        if name is None:
+            route, params = _aliases._MANY, {"domain": self._domain}
+        else:
+            route, params = _aliases._ONE, {"domain": self._domain, "alias": alias_segment(name)}
+        response = await self._calls.send(kind, method, route, params, json)
+        return structure(response.json(), Alias, what=f"{method} {route}")
+
+    async def _retrieve(self, name: str) -> Alias:
+        """GET the alias, retrying transient failures a few more times (it is only a read)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._alias("other", "GET", name)
+            except _AMBIGUOUS:
+                if attempt >= self._max_attempts:
+                    raise
+
+    async def _check(self, name: str, unsure: BaseException | None) -> Alias | None:
+        """What the server holds under ``name`` (``None``: nothing); :class:`_UncheckedError`
+        if it cannot be read."""
+        try:
+            return await self._retrieve(name)
+        except NotFoundError:
+            return None
+        except (ForwardEmailError, WindowClosedError) as exc:
+            raise _UncheckedError(unsure or exc) from exc
+
+    def _ours(self, alias: Alias, body: dict[str, object], started: float) -> bool:
+        created = alias.created_at
+        recent = created is None or created.timestamp() >= started - _SKEW
+        return recent and matches(alias, body)
+
+    # --- create ---------------------------------------------------------------------------------
+
+    async def create(self, index: int, spec: AliasSpec, on_exists: OnExists) -> BulkResult:
+        """Create the alias exactly once (see the module docstring)."""
+        try:
+            return await self._create(index, spec, on_exists)
+        except _UncheckedError as exc:
+            return _result(index, spec.name, "unknown", error=exc.error)
+
+    async def _create(self, index: int, spec: AliasSpec, on_exists: OnExists) -> BulkResult:
+        name, body = spec.name, spec.body(creating=True)
+        started = self._clock.time()
+        unsure: BaseException | None = None  # the latest failure that left the outcome open
+        for _ in range(self._max_attempts):
+            if self._stopping():
+                return _result(index, name, "not_attempted", error=unsure)
+            try:
+                alias = await self._alias("create", "POST", None, body)
+            except (WindowClosedError, RateLimitError) as exc:
+                return _result(index, name, "not_attempted", error=_api_error(exc))
+            except AlreadyExistsError as exc:
+                if unsure is None and on_exists != "update":
+                    # Certainly there before this item: no read-back needed.
+                    status: BulkStatus = "exists" if on_exists == "skip" else "failed"
+                    return _result(index, name, status, error=exc if status == "failed" else None)
+                found = await self._check(name, unsure)
+                if found is None:
+                    continue  # deleted in between: try again
+                if unsure is not None and self._ours(found, body, started):
+                    return _result(index, name, "created", alias=found, recovered=True)
+                return await self._exists(index, spec, found, on_exists, exc, unsure is not None)
+            except _AMBIGUOUS as exc:
+                if isinstance(exc, APIConnectionError) and not exc.request_sent:
+                    continue  # certainly never received: a plain retry is safe
+                unsure = exc
+            except APIError as exc:
+                return _result(index, name, "failed", error=exc)
+            else:
+                return _result(index, name, "created", alias=alias)
+            found = await self._check(name, unsure)
+            if found is None:
+                continue  # the server does not hold it: POST again
+            if self._ours(found, body, started):
+                return _result(index, name, "created", alias=found, recovered=True)
+            return await self._exists(index, spec, found, on_exists, None, True)
+        return _result(index, name, "failed", error=unsure)
+
+    async def _exists(
+        self,
+        index: int,
+        spec: AliasSpec,
+        found: Alias,
+        on_exists: OnExists,
+        error: AlreadyExistsError | None,
+        recovered: bool,
+    ) -> BulkResult:
+        """The alias was there before this item: report it, fail, or update it."""
+        if on_exists == "fail":
+            error = error or AlreadyExistsError("Alias already exists for domain.", status=400)
+            return _result(
+                index, spec.name, "failed", alias=found, error=error, recovered=recovered
+            )
+        changes = spec.body(creating=False)
+        if on_exists == "skip" or matches(found, changes, strict=True):
+            return _result(index, spec.name, "exists", alias=found, recovered=recovered)
+        return await self._put(index, spec, found)
+
+    # --- update ---------------------------------------------------------------------------------
+
+    async def update(self, index: int, spec: AliasSpec) -> BulkResult:
+        """Change the fields of ``spec`` on the alias named ``spec.name``."""
+        if self._stopping():
+            return _result(index, spec.name, "not_attempted")
+        try:
+            return await self._put(index, spec, None)
+        except _UncheckedError as exc:
+            return _result(index, spec.name, "unknown", error=exc.error)
+
+    async def _put(self, index: int, spec: AliasSpec, current: Alias | None) -> BulkResult:
+        """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
+        name, body = spec.name, spec.body(creating=False)
+        unsent = [field for field in _aliases._RESET_BY_UPDATE if field not in body]
+        unsure: BaseException | None = None
+        try:
+            if unsent:
+                current = current or await self._retrieve(name)
+                body = {**_aliases._current_values(current, unsent), **body}
+            for _ in range(self._max_attempts):
+                try:
+                    alias = await self._alias("other", "PUT", name, body)
+                except _AMBIGUOUS as exc:
+                    unsure = exc
+                else:
+                    return _result(index, name, "updated", alias=alias)
+                found = await self._check(name, unsure)
+                if found is not None and matches(found, body):
+                    return _result(index, name, "updated", alias=found, recovered=True)
+        except (WindowClosedError, RateLimitError) as exc:
+            return _result(index, name, "not_attempted", error=_api_error(exc))
+        except APIError as exc:
+            return _result(index, name, "failed", error=exc)
+        return _result(index, name, "failed", error=unsure)
+
+    # --- delete ---------------------------------------------------------------------------------
+
+    async def delete(self, index: int, alias: str) -> BulkResult:
+        """Delete the alias (id or name); an absent one is ``not_found``, not a failure."""
+        unsure: BaseException | None = None
+        try:
+            for _ in range(self._max_attempts):
+                if self._stopping():
+                    return _result(index, alias, "not_attempted", error=unsure)
+                try:
+                    deleted = await self._alias("other", "DELETE", alias)
+                except _AMBIGUOUS as exc:
+                    unsure = exc
+                else:
+                    return _result(index, alias, "deleted", alias=deleted)
+                if await self._check(alias, unsure) is None:
+                    return _result(index, alias, "not_found", recovered=True)
+        except NotFoundError:
+            return _result(index, alias, "not_found")
+        except (WindowClosedError, RateLimitError) as exc:
+            return _result(index, alias, "not_attempted", error=_api_error(exc))
+        except APIError as exc:
+            return _result(index, alias, "failed", error=exc)
+        except _UncheckedError as exc:
+            return _result(index, alias, "unknown", error=exc.error)
+        return _result(index, alias, "failed", error=unsure)
+
+
+def _api_error(exc: BaseException) -> BaseException | None:
+    """The error to report for an item stopped by a rate limit (the pacer's own signal is
+    not an API error, so it is reported as no error)."""
+    return None if isinstance(exc, WindowClosedError) else exc

@@ -1,0 +1,189 @@
+"""The ``forwardemail`` command (also ``python -m forwardemail_async``).
+
+Built on :mod:`argparse`: the standard library covers nested subcommands, help and typed
+options, and the library gains no dependency for it. The API key comes from
+``FORWARD_EMAIL_API_KEY`` or ``--api-key`` and is never printed.
+
+Exit status: 0 success; 1 an error or a failed item; 2 bad usage or an unreadable file;
+75 nothing failed but the rate limit left items for a later run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from forwardemail_async._client import API_KEY_ENV, ForwardEmail
+from forwardemail_async._errors import ForwardEmailError
+from forwardemail_async._urls import DEFAULT_BASE_URL
+from forwardemail_async.cli._fake import add_fake_server_arguments, serve_fake
+from forwardemail_async.cli._import import (
+    EXIT_FAILED,
+    EXIT_RATE_LIMITED,
+    ImportOptions,
+    import_aliases,
+)
+from forwardemail_async.cli._output import print_records
+from forwardemail_async.cli._rows import (
+    COLUMNS,
+    FileError,
+    alias_row,
+    export_file,
+    file_format,
+    read_rows,
+    write_rows,
+)
+
+__all__ = ["EXIT_FAILED", "EXIT_RATE_LIMITED", "EXIT_USAGE", "build_parser", "main", "run"]
+
+EXIT_USAGE = 2
+_FORMATS = ("table", "json", "csv")
+_DOMAIN_COLUMNS = ("name", "plan", "has_mx_record", "has_txt_record", "has_smtp")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="forwardemail", description="Command-line tool for the Forward Email API."
+    )
+    parser.add_argument(
+        "--api-key",
+        help=f"API key (default: ${API_KEY_ENV}; prefer the variable, flags show up in ps)",
+    )
+    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="API root, e.g. a fake server")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    aliases = commands.add_parser("aliases", help="list, export and import aliases")
+    alias_commands = aliases.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = alias_commands.add_parser("list", help="print a domain's aliases")
+    listing.add_argument("domain")
+    listing.add_argument("--format", choices=_FORMATS, default="table")
+    export = alias_commands.add_parser("export", help="write a domain's aliases to a file")
+    export.add_argument("domain")
+    export.add_argument("file", help="CSV or JSON file ('-' for standard output)")
+    export.add_argument("--format", choices=("csv", "json"), help="default: from the file name")
+    imp = alias_commands.add_parser("import", help="create and update aliases from a file")
+    imp.add_argument("domain")
+    imp.add_argument("file", help="CSV or JSON file ('-' for standard input)")
+    imp.add_argument("--format", choices=("csv", "json"), help="default: from the file name")
+    imp.add_argument("--dry-run", action="store_true", help="print the changes, make none")
+    imp.add_argument(
+        "--no-update", dest="update", action="store_false", help="leave existing aliases as is"
+    )
+    imp.add_argument("--concurrency", type=int, default=8)
+    imp.add_argument(
+        "--max-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="longest rate-limit pause to wait out before stopping (default 120)",
+    )
+    imp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (needs tqdm; default: when standard error is a terminal)",
+    )
+
+    domains = commands.add_parser("domains", help="list domains")
+    domain_commands = domains.add_subparsers(dest="action", required=True, metavar="ACTION")
+    domain_list = domain_commands.add_parser("list", help="print your domains")
+    domain_list.add_argument("--format", choices=_FORMATS, default="table")
+
+    emails = commands.add_parser("emails", help="outbound email")
+    email_commands = emails.add_subparsers(dest="action", required=True, metavar="ACTION")
+    limit = email_commands.add_parser("limit", help="emails sent today and the daily limit")
+    limit.add_argument("--format", choices=("table", "json"), default="table")
+
+    fake = commands.add_parser("fake-server", help="run the bundled fake API locally")
+    add_fake_server_arguments(fake)
+    return parser
+
+
+def _want_progress(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    if not sys.stderr.isatty():
+        return False
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+async def _command(
+    args: argparse.Namespace, client: ForwardEmail, out: IO[str], err: IO[str]
+) -> int:
+    if args.command == "domains":
+        domains = [
+            {column: getattr(domain, column) for column in _DOMAIN_COLUMNS}
+            async for domain in client.domains.list()
+        ]
+        print_records(domains, _DOMAIN_COLUMNS, args.format, out)
+        return 0
+    if args.command == "emails":
+        limit = await client.emails.limit()
+        if args.format == "json":
+            print_records([{"count": limit.count, "limit": limit.limit}], (), "json", out)
+        else:
+            out.write(f"{limit.count} of {limit.limit} emails sent today\n")
+        return 0
+    if args.action == "list":
+        rows = [{**alias_row(a), "id": a.id} async for a in client.aliases.list(args.domain)]
+        print_records(
+            rows, (*COLUMNS, "id") if args.format != "table" else COLUMNS, args.format, out
+        )
+        return 0
+    fmt = file_format(args.file, args.format)
+    if args.action == "export":
+        rows = [alias_row(a) async for a in client.aliases.list(args.domain)]
+        if args.file == "-":
+            write_rows(rows, out, fmt)
+        else:
+            export_file(args.file, rows, fmt)
+            err.write(f"exported {len(rows)} aliases to {args.file}\n")
+        return 0
+    options = ImportOptions(
+        dry_run=args.dry_run,
+        update=args.update,
+        concurrency=args.concurrency,
+        max_wait=args.max_wait,
+        progress=_want_progress(args.progress) and not args.dry_run,
+    )
+    return await import_aliases(client, args.domain, read_rows(args.file, fmt), options, out, err)
+
+
+async def run(
+    argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None
+) -> int:
+    """Run the command line ``argv`` in the running event loop; returns the exit status."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    if args.command == "fake-server":
+        return await serve_fake(args, api_key, out)
+    try:
+        async with ForwardEmail(api_key=api_key, base_url=args.base_url) as client:
+            return await _command(args, client, out, err)
+    except FileError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except (TypeError, ValueError) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except (ForwardEmailError, OSError) as exc:
+        err.write(f"error: {exc}\n")
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point."""
+    return asyncio.run(run(argv))

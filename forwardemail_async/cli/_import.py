@@ -1,0 +1,192 @@
+"""``forwardemail aliases import``: compare a file with the domain, then create and update.
+
+The domain's aliases are listed first (1000 per request), so only missing aliases are POSTed:
+every POST counts against the server's create-alias budget (300 a day), even one refused
+as "already exists".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
+from typing import IO
+
+import attrs
+
+from forwardemail_async._bulk import AliasSpec, BulkBatch, BulkSummary
+from forwardemail_async._bulk._spec import matches
+from forwardemail_async._client import ForwardEmail
+from forwardemail_async.cli._rows import Row
+from forwardemail_async.models import Alias
+
+__all__ = ["EXIT_FAILED", "EXIT_RATE_LIMITED", "import_aliases"]
+
+EXIT_FAILED = 1
+# sysexits.h EX_TEMPFAIL: nothing failed, but the rate limit left items for a later run.
+EXIT_RATE_LIMITED = 75
+
+
+@attrs.frozen(kw_only=True)
+class ImportOptions:
+    """What the command line asked for."""
+
+    dry_run: bool
+    update: bool
+    concurrency: int
+    max_wait: float | None
+    progress: bool
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return repr(value)
+
+
+def _changes(alias: Alias, spec: AliasSpec) -> list[str]:
+    """``field: old -> new`` for each field of the row that differs from the alias."""
+    body = spec.body(creating=False)
+    held = {
+        "recipients": alias.recipients or [],
+        "description": alias.description or "",
+        "labels": alias.labels or [],
+        "is_enabled": alias.is_enabled,
+    }
+    return [
+        f"{field}: {_fmt(held[field])} -> {_fmt(body[field])}"
+        for field in held
+        if field in body and not matches(alias, {field: body[field]})
+    ]
+
+
+def _checked(rows: list[Row], err: IO[str]) -> tuple[list[Row], int]:
+    """The valid rows (first of each name), after printing what is wrong with the others."""
+    valid: list[Row] = []
+    first: dict[str, int] = {}
+    invalid = 0
+    for row in rows:
+        message = row.error
+        if row.spec is not None and row.spec.name in first:
+            message = f"duplicate of row {first[row.spec.name]} ({row.spec.name})"
+        if message is not None or row.spec is None:
+            err.write(f"row {row.number}: {message}\n")
+            invalid += 1
+            continue
+        first[row.spec.name] = row.number
+        valid.append(row)
+    return valid, invalid
+
+
+@contextlib.contextmanager
+def _cancel_on_interrupt(batches: list[BulkBatch], err: IO[str]) -> Iterator[None]:
+    """Ctrl-C cancels the batches gracefully (in-flight requests finish, report stays right)."""
+
+    def cancel() -> None:
+        err.write("\ninterrupted: finishing the requests in flight...\n")
+        for batch in batches:
+            batch.cancel()
+
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, cancel)
+    except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _run(batch: BulkBatch, rows: list[Row], err: IO[str]) -> BulkSummary:
+    """Run a batch, printing each failed row, and the rows left for later on one line."""
+    later: list[int] = []
+    async for result in batch:
+        row = rows[result.index]
+        if result.status == "not_attempted":
+            later.append(row.number)
+        elif not result.ok:
+            reason = f": {result.error}" if result.error is not None else ""
+            err.write(f"row {row.number} ({result.name}): {result.status}{reason}\n")
+    if later:
+        span = f"row {later[0]}" if len(later) == 1 else f"rows {later[0]}-{later[-1]}"
+        err.write(f"{len(later)} rows not attempted ({span}); run the import again later\n")
+    return batch.summary
+
+
+async def import_aliases(
+    client: ForwardEmail,
+    domain: str,
+    rows: list[Row],
+    options: ImportOptions,
+    out: IO[str],
+    err: IO[str],
+) -> int:
+    """Run the import (or print its plan with ``dry_run``); returns the exit status."""
+    valid, invalid = _checked(rows, err)
+    existing = {alias.name: alias async for alias in client.aliases.list(domain)}
+    create = [row for row in valid if row.spec is not None and row.spec.name not in existing]
+    update: list[tuple[Row, Alias, list[str]]] = []
+    unchanged = 0
+    for row in valid:
+        if row.spec is None or row.spec.name not in existing:
+            continue
+        alias = existing[row.spec.name]
+        changes = _changes(alias, row.spec)
+        if changes:
+            update.append((row, alias, changes))
+        else:
+            unchanged += 1
+    verb = "update" if options.update else "leave (--no-update)"
+    if options.dry_run:
+        for row in create:
+            assert row.spec is not None
+            recipients = row.spec.body(creating=True).get("recipients")
+            shown = _fmt(recipients) if recipients else "(your account's address)"
+            out.write(f"+ {row.spec.name}  {shown}\n")
+        for _, alias, changes in update:
+            out.write(f"~ {alias.name}  {'; '.join(changes)}\n")
+        out.write(
+            f"dry run: would create {len(create)}, {verb} {len(update)}; "
+            f"{unchanged} unchanged, {invalid} invalid rows\n"
+        )
+        return EXIT_FAILED if invalid else 0
+
+    summaries: list[BulkSummary] = []
+    batches = [
+        client.aliases.create_many(
+            domain,
+            [row.spec for row in create if row.spec is not None],
+            on_exists="update" if options.update else "skip",
+            concurrency=options.concurrency,
+            max_wait=options.max_wait,
+            progress=options.progress,
+        )
+    ]
+    update_rows = [row for row, _, _ in update] if options.update else []
+    if update_rows:
+        batches.append(
+            client.aliases.update_many(
+                domain,
+                [row.spec for row in update_rows if row.spec is not None],
+                concurrency=options.concurrency,
+                max_wait=options.max_wait,
+                progress=options.progress,
+            )
+        )
+    with _cancel_on_interrupt(batches, err):
+        summaries.append(await _run(batches[0], create, err))
+        if update_rows and not batches[0].cancelled:
+            summaries.append(await _run(batches[1], update_rows, err))
+    for summary in summaries:
+        out.write(f"{summary}\n")
+    out.write(f"unchanged {unchanged}, invalid rows {invalid}")
+    out.write(f", not updated (--no-update) {len(update)}\n" if not options.update else "\n")
+    failed = invalid + sum(s.counts.failed + s.counts.unknown for s in summaries)
+    if failed or any(s.cancelled for s in summaries):
+        return EXIT_FAILED
+    if any(s.counts.not_attempted for s in summaries):
+        return EXIT_RATE_LIMITED
+    return 0

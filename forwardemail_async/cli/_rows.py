@@ -1,0 +1,186 @@
+"""Alias rows in files: reading CSV/JSON for ``aliases import``, writing them for ``export``.
+
+A row has ``name``, ``recipients``, ``description``, ``labels`` and ``is_enabled``. In CSV,
+``recipients`` and ``labels`` are one cell each (separated by spaces or commas) and
+``is_enabled`` is true/false (also yes/no, 1/0); empty cells mean "not given". In JSON the
+file is an array of objects with the same keys (lists and booleans as such).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Literal
+
+import attrs
+
+from forwardemail_async._bulk import AliasSpec
+from forwardemail_async._bulk._spec import to_spec
+from forwardemail_async.models import Alias
+
+__all__ = [
+    "COLUMNS",
+    "FileError",
+    "FileFormat",
+    "Row",
+    "alias_row",
+    "export_file",
+    "file_format",
+    "read_rows",
+    "write_rows",
+]
+
+COLUMNS = ("name", "recipients", "description", "labels", "is_enabled")
+FileFormat = Literal["csv", "json"]
+_SPLIT_RE = re.compile(r"[\s,]+")
+_TRUE = frozenset({"true", "yes", "1", "y"})
+_FALSE = frozenset({"false", "no", "0", "n"})
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (not a per-row problem)."""
+
+
+@attrs.frozen
+class Row:
+    """One data row: its line (CSV) or position (JSON), and its spec or what is wrong."""
+
+    number: int
+    spec: AliasSpec | None
+    error: str | None = None
+
+
+def file_format(path: str, given: str | None) -> FileFormat:
+    """``given``, or the format the file name implies (CSV unless it ends in .json)."""
+    if given is not None:
+        return "json" if given == "json" else "csv"
+    return "json" if path.lower().endswith(".json") else "csv"
+
+
+def _bool(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"is_enabled must be true or false, got {text!r}")
+
+
+def _from_csv(cells: Mapping[str, str | None]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for key, raw in cells.items():
+        text = (raw or "").strip()
+        if not text:
+            continue
+        if key in ("recipients", "labels"):
+            values[key] = [part for part in _SPLIT_RE.split(text) if part]
+        elif key == "is_enabled":
+            values[key] = _bool(text)
+        else:
+            values[key] = text
+    return values
+
+
+def _row(number: int, values: object) -> Row:
+    try:
+        if not isinstance(values, Mapping):
+            raise TypeError(f"expected an object, got {type(values).__name__}")
+        spec = to_spec(values)
+        spec.body(creating=True)
+    except (TypeError, ValueError) as exc:
+        return Row(number, None, str(exc))
+    return Row(number, spec)
+
+
+def _csv_rows(stream: IO[str]) -> Iterator[Row]:
+    reader = csv.DictReader(stream)
+    header = reader.fieldnames or []
+    unknown = [column for column in header if column not in COLUMNS]
+    if "name" not in header or unknown:
+        raise FileError(
+            f"the CSV header must have a 'name' column and only {', '.join(COLUMNS)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    for cells in reader:
+        number = reader.line_num
+        if None in cells:
+            yield Row(number, None, "more cells than header columns")
+            continue
+        try:
+            values = _from_csv(cells)
+        except ValueError as exc:
+            yield Row(number, None, str(exc))
+            continue
+        yield _row(number, values)
+
+
+def _parse(stream: IO[str], fmt: FileFormat, path: str) -> list[Row]:
+    if fmt == "csv":
+        return list(_csv_rows(stream))
+    try:
+        data = json.load(stream)
+    except ValueError as exc:
+        raise FileError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise FileError("a JSON import file must hold an array of alias objects")
+    return [_row(number, values) for number, values in enumerate(data, start=1)]
+
+
+def read_rows(path: str, fmt: FileFormat) -> list[Row]:
+    """Every row of the file (``-`` is standard input); :class:`FileError` if unreadable."""
+    if path == "-":
+        return _parse(sys.stdin, fmt, path)
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as stream:
+            return _parse(stream, fmt, path)
+    except OSError as exc:
+        raise FileError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def alias_row(alias: Alias) -> dict[str, object]:
+    """The export row of an alias (JSON-ready)."""
+    return {
+        "name": alias.name,
+        "recipients": list(alias.recipients or []),
+        "description": alias.description or "",
+        "labels": list(alias.labels or []),
+        "is_enabled": alias.is_enabled if alias.is_enabled is not None else True,
+    }
+
+
+def csv_cell(value: object) -> str:
+    """A row value as one CSV cell."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def write_rows(rows: Iterable[Mapping[str, object]], stream: IO[str], fmt: FileFormat) -> int:
+    """Write rows as CSV or a JSON array; returns how many were written."""
+    count = 0
+    if fmt == "json":
+        stream.write("[")
+        for count, row in enumerate(rows, start=1):
+            stream.write(("\n  " if count == 1 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+        stream.write("\n]\n" if count else "]\n")
+        return count
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(column)) for column in COLUMNS])
+        count += 1
+    return count
+
+
+def export_file(path: str, rows: Iterable[Mapping[str, object]], fmt: FileFormat) -> int:
+    """Write rows to the file at ``path`` (replacing it); returns how many were written."""
+    with Path(path).open("w", encoding="utf-8", newline="") as stream:
+        return write_rows(rows, stream, fmt)

@@ -1,0 +1,476 @@
+"""client.aliases.create_many / update_many / delete_many against the fake server over HTTP.
+
+Client and fake share a ManualClock, so rate-limit windows pass without real sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+import forwardemail_async as fe
+from forwardemail_async._bulk._pacer import _Limiter
+from forwardemail_async.testing import FakeForwardEmail, FakeUser, Faults, RateLimits
+from tests.conftest import acquired_connections, client_session
+
+DOMAIN = "example.com"
+
+
+@pytest.fixture(autouse=True)
+def domain(fake: FakeForwardEmail, user: FakeUser) -> None:
+    fake.add_domain(user, DOMAIN)
+
+
+def specs(count: int, prefix: str = "user") -> Iterator[dict[str, object]]:
+    for i in range(count):
+        yield {"name": f"{prefix}{i:05d}", "recipients": [f"{prefix}{i}@inbox.example"]}
+
+
+def posts(fake: FakeForwardEmail) -> int:
+    return sum(r.method == "POST" for r in fake.requests)
+
+
+def server_names(fake: FakeForwardEmail) -> list[str]:
+    return [alias.name for alias in fake.aliases_of(DOMAIN)]
+
+
+# --- the basics ----------------------------------------------------------------------------
+
+
+async def test_results_come_in_input_order_and_match_the_server(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.add_alias(DOMAIN, "user00003", recipients=["someone@else.example"])
+    batch = client.aliases.create_many(DOMAIN, list(specs(40)), concurrency=6)
+    results = [result async for result in batch]
+
+    assert [r.index for r in results] == list(range(40))
+    assert [r.name for r in results] == [f"user{i:05d}" for i in range(40)]
+    assert results[3].status == "exists"
+    assert all(r.status == "created" and r.ok for r in results if r.index != 3)
+    assert results[0].alias is not None and results[0].alias.recipients == ["user0@inbox.example"]
+    # The existing alias was left alone.
+    assert fake.get_domain(DOMAIN) and next(
+        a for a in fake.aliases_of(DOMAIN) if a.name == "user00003"
+    ).recipients == ["someone@else.example"]
+    summary = batch.summary
+    assert (summary.counts.created, summary.counts.exists, summary.total) == (39, 1, 40)
+    assert summary.ok and not summary.cancelled and not summary.stopped_by_rate_limit
+    assert summary.requests == 40 == posts(fake)
+    assert "created 39, exists 1" in str(summary)
+
+
+async def test_async_iterable_input_and_run(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    async def source() -> AsyncIterator[fe.AliasSpec]:
+        for i in range(5):
+            yield fe.AliasSpec(name=f"Async{i}", recipients=[f"a{i}@inbox.example"])
+
+    summary = await client.aliases.create_many(DOMAIN, source()).run()
+    assert summary.counts.created == 5
+    assert sorted(server_names(fake)) == [f"async{i}" for i in range(5)]
+
+
+async def test_bad_items_fail_alone_without_a_request(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    items: list[object] = [
+        {"name": "good1", "recipients": ["a@inbox.example"]},
+        {"recipients": ["no-name@inbox.example"]},
+        {"name": "x", "recipients": ["a@inbox.example"], "colour": "blue"},
+        {"name": "a+b", "recipients": ["a@inbox.example"]},
+        {"name": "flag", "recipients": ["a@inbox.example"], "is_enabled": "yes"},
+        "just-a-string",
+        {"name": "good2", "recipients": ["b@inbox.example"]},
+    ]
+    results = [r async for r in client.aliases.create_many(DOMAIN, items)]  # type: ignore[arg-type]
+    assert [r.status for r in results] == ["created", *["failed"] * 5, "created"]
+    errors = [r.error for r in results[1:6]]
+    assert isinstance(errors[0], ValueError) and "name" in str(errors[0])
+    assert isinstance(errors[1], ValueError) and "colour" in str(errors[1])
+    assert isinstance(errors[2], ValueError) and "+" in str(errors[2])
+    assert isinstance(errors[3], TypeError) and "is_enabled" in str(errors[3])
+    assert isinstance(errors[4], TypeError)
+    assert posts(fake) == 2
+    assert sorted(server_names(fake)) == ["good1", "good2"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"specs": "user1"}, TypeError),
+        ({"specs": {"name": "x"}}, TypeError),
+        ({"specs": 5}, TypeError),
+        ({"concurrency": 0}, ValueError),
+        ({"concurrency": 2.5}, TypeError),
+        ({"on_exists": "replace"}, ValueError),
+        ({"on_exists": None}, ValueError),
+        ({"max_wait": -1}, ValueError),
+        ({"max_wait": "1h"}, TypeError),
+        ({"max_attempts": 0}, ValueError),
+        ({"progress": "yes"}, TypeError),
+        ({"domain": "../x"}, ValueError),
+    ],
+)
+async def test_bad_arguments_raise_before_any_request(
+    client: fe.ForwardEmail,
+    fake: FakeForwardEmail,
+    kwargs: dict[str, object],
+    error: type[Exception],
+) -> None:
+    arguments: dict[str, object] = {"domain": DOMAIN, "specs": [], **kwargs}
+    with pytest.raises(error):
+        client.aliases.create_many(**arguments)  # type: ignore[arg-type]
+    assert fake.requests == []
+
+
+async def test_a_batch_is_iterated_once(client: fe.ForwardEmail) -> None:
+    batch = client.aliases.create_many(DOMAIN, [])
+    assert (await batch.run()).total == 0
+    with pytest.raises(RuntimeError, match="only once"):
+        batch.__aiter__()
+
+
+# --- exactly once ------------------------------------------------------------------------
+
+
+async def test_dropped_answer_is_resolved_by_reading_the_alias_back(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("commit_then_drop", method="POST")
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1))]
+    assert (result.status, result.recovered) == ("created", True)
+    assert result.alias is not None and result.alias.name == "user00000"
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.requests] == [
+        ("POST", "aliases"),
+        ("GET", "user00000"),
+    ]
+    assert server_names(fake) == ["user00000"]
+
+
+async def test_503_is_checked_then_posted_again(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("503", method="POST")
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1))]
+    assert (result.status, result.recovered) == ("created", False)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
+    assert server_names(fake) == ["user00000"]
+
+
+async def test_alias_found_after_an_ambiguous_failure_but_older_is_not_ours(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.add_alias(DOMAIN, "user00000", recipients=["user0@inbox.example"])
+    clock.advance(3600)  # created an hour before the batch, with the very same values
+    fake.faults.script("503", method="POST")
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1))]
+    assert (result.status, result.recovered) == ("exists", True)
+    assert posts(fake) == 1
+
+
+@pytest.mark.parametrize(
+    ("on_exists", "status", "recipients"),
+    [
+        ("skip", "exists", ["old@inbox.example"]),
+        ("update", "updated", ["user0@inbox.example"]),
+        ("fail", "failed", ["old@inbox.example"]),
+    ],
+)
+async def test_on_exists(
+    client: fe.ForwardEmail,
+    fake: FakeForwardEmail,
+    on_exists: fe.OnExists,
+    status: str,
+    recipients: list[str],
+) -> None:
+    fake.add_alias(DOMAIN, "user00000", recipients=["old@inbox.example"], description="keep")
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1), on_exists=on_exists)]
+    assert result.status == status
+    [alias] = fake.aliases_of(DOMAIN)
+    assert alias.recipients == recipients
+    assert alias.description == "keep"
+    if on_exists == "fail":
+        assert isinstance(result.error, fe.AlreadyExistsError)
+
+
+async def test_update_with_nothing_to_change_reports_exists(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.add_alias(DOMAIN, "user00000", recipients=["user0@inbox.example"])
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1), on_exists="update")]
+    assert result.status == "exists"
+    assert [r.method for r in fake.requests] == ["POST", "GET"]
+
+
+@pytest.mark.soak
+async def test_2000_aliases_with_faults_end_exactly_once_and_match_the_report(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    """5% 503, 2% resets, 1% commit-then-drop on every request, and scaled-down limits
+    (both the global and the create-alias limiter close several times)."""
+    fake.add_alias(DOMAIN, "user00010", recipients=["user10@inbox.example"])  # identical
+    fake.add_alias(DOMAIN, "user00020", recipients=["other@inbox.example"])  # different
+    clock.advance(3600)
+    fake.rate_limits = RateLimits(
+        global_max=200, global_window=60, create_alias_max=250, route_window=600
+    )
+    fake.faults = Faults(rate_503=0.05, rate_reset=0.02, rate_commit_then_drop=0.01)
+    started = clock.time()
+
+    batch = client.aliases.create_many(DOMAIN, specs(2000), concurrency=16, max_wait=3600)
+    results = [r async for r in batch]
+
+    # Every alias exactly once on the server, with the requested recipients.
+    on_server = {alias.name: alias for alias in fake.aliases_of(DOMAIN)}
+    assert len(on_server) == len(fake.aliases_of(DOMAIN)) == 2000
+    # The report matches the server item by item.
+    assert [r.index for r in results] == list(range(2000))
+    for i, result in enumerate(results):
+        alias = on_server[f"user{i:05d}"]
+        if i in (10, 20):
+            assert result.status == "exists", result
+        else:
+            assert result.status == "created", result
+            assert alias.recipients == [f"user{i}@inbox.example"]
+            assert result.alias is not None and result.alias.id == alias.id
+    assert on_server["user00020"].recipients == ["other@inbox.example"]
+    # The faults really happened and some answers were lost after the commit.
+    assert any(r.recovered for r in results)
+    assert sum(r.status is None for r in fake.requests) > 10
+    summary = batch.summary
+    assert summary.ok and summary.counts.created == 1998
+    # Pacing: 1998 creates at 250 per 600 s need 7 waits for the window; the run took about
+    # that long in simulated time, with few requests refused.
+    elapsed = clock.time() - started
+    assert 7 * 600 <= elapsed < 7 * 600 + 400
+    assert sum(r.status == 429 for r in fake.requests) < 100
+
+
+# --- streaming ---------------------------------------------------------------------------
+
+
+async def test_input_is_read_lazily_within_a_bounded_window(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    pulled = 0
+    peak_connections = 0
+
+    def source() -> Iterator[dict[str, object]]:
+        nonlocal pulled
+        for spec in specs(300):
+            pulled += 1
+            yield spec
+
+    def progress(_: fe.BulkProgress) -> None:
+        nonlocal peak_connections
+        peak_connections = max(peak_connections, acquired_connections(client_session(client)))
+
+    batch = client.aliases.create_many(DOMAIN, source(), concurrency=4, progress=progress)
+    held = []
+    async for result in batch:
+        held.append(pulled - result.index)
+    assert max(held) <= 4 * 4  # the window: never more than 16 items taken and not yet given
+    assert 1 <= peak_connections <= 4
+    assert batch.summary.counts.created == 300 == len(fake.aliases_of(DOMAIN))
+
+
+async def test_progress_callback_sees_every_item(client: fe.ForwardEmail) -> None:
+    seen: list[fe.BulkProgress] = []
+
+    async def progress(update: fe.BulkProgress) -> None:
+        seen.append(update)
+
+    await client.aliases.create_many(DOMAIN, list(specs(7)), progress=progress).run()
+    assert sorted(p.result.index for p in seen) == list(range(7))
+    assert [p.done for p in seen] == list(range(1, 8))
+    assert all(p.total == 7 for p in seen)
+    assert seen[-1].counts.created == 7
+
+
+async def test_progress_bar_needs_tqdm(
+    client: fe.ForwardEmail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with pytest.raises(ImportError, match=r"forwardemail-async\[progress\]"):
+        client.aliases.create_many(DOMAIN, [], progress=True)
+
+
+async def test_progress_bar(client: fe.ForwardEmail, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    await client.aliases.create_many(DOMAIN, list(specs(3)), progress=True).run()
+    err = capsys.readouterr().err
+    assert "create aliases" in err and "3/3" in err and "created=3" in err
+
+
+# --- cancellation ------------------------------------------------------------------------
+
+
+async def test_cancel_stops_new_work_and_the_partial_report_is_correct(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    pulled = 0
+
+    def source() -> Iterator[dict[str, object]]:
+        nonlocal pulled
+        for spec in specs(10_000):
+            pulled += 1
+            yield spec
+
+    results = []
+    async with client.aliases.create_many(DOMAIN, source(), concurrency=4) as batch:
+        async for result in batch:
+            results.append(result)
+            if len(results) == 10:
+                batch.cancel()
+    summary = batch.summary
+    assert summary.cancelled
+    assert pulled < 100
+    assert len(results) == summary.total
+    created = {r.name for r in results if r.status == "created"}
+    assert created == set(server_names(fake))
+    assert summary.counts.created == len(created) >= 10
+    assert all(r.status in ("created", "not_attempted") for r in results)
+
+
+async def test_cancelling_the_task_waits_for_in_flight_items(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    batch = client.aliases.create_many(DOMAIN, specs(10_000), concurrency=8)
+    started = asyncio.Event()
+
+    async def consume() -> None:
+        async for result in batch:
+            if result.index == 20:
+                started.set()
+
+    task = asyncio.ensure_future(consume())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    summary = batch.summary
+    assert summary.cancelled
+    # Nothing was left running: what the summary counts is exactly what the server holds.
+    assert summary.counts.created == len(fake.aliases_of(DOMAIN))
+    assert posts(fake) == summary.counts.created
+
+
+# --- pacing ------------------------------------------------------------------------------
+
+
+async def test_spent_window_pauses_the_whole_client_until_it_ends(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.rate_limits = RateLimits(create_alias_max=5, route_window=100)
+    started = clock.time()
+    summary = await client.aliases.create_many(DOMAIN, specs(12), max_wait=500).run()
+    assert summary.counts.created == 12
+    # Two waits of about one window (the estimate is at most a second late), no more.
+    assert 200 <= clock.time() - started <= 203
+    assert len([s for s in clock.sleeps if s >= 90]) == 2
+    # Only the first burst, sent before the limit was known, could run into it.
+    assert sum(r.status == 429 for r in fake.requests) <= 7
+    assert len(fake.aliases_of(DOMAIN)) == 12
+
+
+async def test_window_longer_than_max_wait_stops_with_the_expected_finish(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.rate_limits = RateLimits(create_alias_max=5)  # 5 a day
+    started = clock.time()
+    batch = client.aliases.create_many(DOMAIN, specs(18), concurrency=3)
+    results = [r async for r in batch]
+    summary = batch.summary
+    assert [r.status for r in results] == ["created"] * 5 + ["not_attempted"] * 13
+    assert summary.stopped_by_rate_limit and not summary.ok and not summary.cancelled
+    assert summary.resume_at is not None and summary.expected_finish is not None
+    assert abs(summary.resume_at.timestamp() - (started + 86_400)) <= 2
+    # 13 left at 5 a day: the window reopens tomorrow, the last 3 go two days after that.
+    assert abs(summary.expected_finish.timestamp() - (started + 3 * 86_400)) <= 5
+    assert "window reopens" in str(summary)
+    assert len(fake.aliases_of(DOMAIN)) == 5
+    # It did not keep knocking on the closed window.
+    assert sum(r.status == 429 for r in fake.requests) <= 3
+    assert clock.time() - started < 10
+
+
+async def test_429_with_only_retry_after_waits_then_retries(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script("429", method="POST", retry_after="seconds", delay=40)
+    started = clock.time()
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, specs(1))]
+    assert result.status == "created"
+    assert 40 <= clock.time() - started < 45
+    assert [r.status for r in fake.requests] == [429, 200]
+
+
+# --- update_many / delete_many -----------------------------------------------------------
+
+
+async def test_update_many(client: fe.ForwardEmail, fake: FakeForwardEmail) -> None:
+    fake.add_alias(DOMAIN, "a", recipients=["a@inbox.example"], description="keep me")
+    fake.add_alias(DOMAIN, "b", recipients=["b@inbox.example"])
+    fake.faults.script("503", method="PUT")
+    items = [
+        {"name": "a", "is_enabled": False},
+        {"name": "missing", "is_enabled": False},
+        {"name": "b"},
+        {"name": "b", "recipients": ["new@inbox.example"]},
+    ]
+    results = [r async for r in client.aliases.update_many(DOMAIN, items)]  # type: ignore[arg-type]
+    assert [r.status for r in results] == ["updated", "failed", "failed", "updated"]
+    assert isinstance(results[1].error, fe.NotFoundError)
+    assert isinstance(results[2].error, ValueError)
+    a, b = fake.aliases_of(DOMAIN)
+    assert (a.is_enabled, a.description) == (False, "keep me")
+    assert b.recipients == ["new@inbox.example"]
+
+
+async def test_delete_many(client: fe.ForwardEmail, fake: FakeForwardEmail) -> None:
+    kept = fake.add_alias(DOMAIN, "kept")
+    gone = fake.add_aliases(DOMAIN, 5, prefix="old")
+    fake.faults.script("commit_then_drop", method="DELETE")
+    items: list[object] = [gone[0].id, *(a.name for a in gone[1:]), "never", 42]
+    batch = client.aliases.delete_many(DOMAIN, items)  # type: ignore[arg-type]
+    results = [r async for r in batch]
+    # The dropped answer is retried by the client (DELETE is idempotent) and meets a 404.
+    assert batch.summary.counts == fe.BulkCounts(deleted=4, not_found=2, failed=1)
+    assert results[5].status == "not_found" and isinstance(results[6].error, TypeError)
+    assert server_names(fake) == [kept.name]
+
+
+# --- the window estimate ---------------------------------------------------------------
+
+
+def test_window_end_is_estimated_from_the_answers_not_from_reset() -> None:
+    # A 3 s window whose first request reached the server between 100.30 and 100.31: every
+    # answer says reset = floor(t + 3) = 103, which alone only bounds the end by 104.
+    limiter = _Limiter(5)
+    limiter.observe(sent=100.30, received=100.31, remaining=4, reset=103)
+    limiter.observe(sent=100.32, received=100.34, remaining=3, reset=103)
+    assert limiter.length == 3.0
+    assert limiter.end == pytest.approx(103.31)
+    # Once the window is over, an answer to a request sent inside it tells nothing new.
+    limiter.expire(103.5)
+    assert (limiter.end, limiter.remaining) == (None, None)
+    limiter.observe(sent=100.33, received=103.6, remaining=0, reset=103)
+    assert (limiter.end, limiter.remaining) == (None, None)
+    limiter.observe(sent=103.5, received=103.52, remaining=4, reset=106)
+    assert limiter.remaining == 4
+    assert limiter.end == pytest.approx(106.52)
+
+
+def test_window_of_fractional_length_falls_back_to_the_upper_bound() -> None:
+    limiter = _Limiter(5)
+    limiter.observe(sent=10.0, received=10.0, remaining=4, reset=12)  # W = 2.5
+    limiter.observe(sent=10.9, received=10.9, remaining=3, reset=13)
+    # W is in [2.1, 3.0): no whole second fits, so the upper bound is used and the estimated
+    # end stays after the real one (12.5).
+    assert limiter.length == pytest.approx(3.0)
+    assert limiter.end == pytest.approx(13.0)

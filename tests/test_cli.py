@@ -1,0 +1,259 @@
+"""The ``forwardemail`` command line against the fake server.
+
+Most commands run in-process through ``cli.run`` (fast); the end-to-end ones start the real
+console entry point in a subprocess (``python -m forwardemail_async``) while the fake keeps
+serving in this event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from forwardemail_async import cli
+from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser, RateLimits
+
+DOMAIN = "example.com"
+ROOT = Path(__file__).resolve().parents[1]
+GOOD_AND_BAD_CSV = """name,recipients,description,labels,is_enabled
+sales,a@inbox.example b@inbox.example,Sales team,crm,true
+bad+name,a@inbox.example,,,
+flag,f@inbox.example,,,maybe
+support,help@inbox.example,,,
+sales,dup@inbox.example,,,
+loop,not an address,,,
+"""
+
+
+@pytest.fixture(autouse=True)
+def domain(fake: FakeForwardEmail, user: FakeUser) -> None:
+    fake.add_domain(user, DOMAIN)
+
+
+@pytest.fixture(autouse=True)
+def no_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORWARD_EMAIL_API_KEY", raising=False)
+
+
+async def forwardemail(server: FakeServer, user: FakeUser, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = await cli.run(["--api-key", user.api_token, "--base-url", server.url, *argv], out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+# --- in-process ----------------------------------------------------------------------------
+
+
+async def test_aliases_list_formats(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail
+) -> None:
+    fake.add_alias(DOMAIN, "sales", recipients=["a@inbox.example", "b@inbox.example"])
+    fake.add_alias(DOMAIN, "off", recipients=["c@inbox.example"], is_enabled=False)
+
+    status, table, _ = await forwardemail(server, user, "aliases", "list", DOMAIN)
+    assert status == 0
+    lines = table.splitlines()
+    assert lines[0].split() == ["name", "recipients", "description", "labels", "is_enabled"]
+    assert re.match(r"sales\s+a@inbox\.example, b@inbox\.example\s+yes$", lines[1])
+    assert re.match(r"off\s+c@inbox\.example\s+no$", lines[2])
+
+    _, text, _ = await forwardemail(server, user, "aliases", "list", DOMAIN, "--format", "json")
+    listed = json.loads(text)
+    assert [row["name"] for row in listed] == ["sales", "off"]
+    assert listed[1]["is_enabled"] is False and listed[0]["id"]
+
+    _, text, _ = await forwardemail(server, user, "aliases", "list", DOMAIN, "--format", "csv")
+    assert text.splitlines()[1].startswith("sales,a@inbox.example b@inbox.example,,,true,")
+
+
+async def test_export_then_import_round_trips(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    fake.add_alias(DOMAIN, "sales", recipients=["a@inbox.example"], labels=["crm"])
+    fake.add_alias(DOMAIN, "ops", recipients=["o@inbox.example"], description="On call")
+    for fmt in ("csv", "json"):
+        path = tmp_path / f"aliases.{fmt}"
+        status, _, err = await forwardemail(server, user, "aliases", "export", DOMAIN, str(path))
+        assert status == 0 and "exported 2 aliases" in err
+        other = fake.add_domain(user, f"copy-{fmt}.example")
+        status, out, _ = await forwardemail(
+            server, user, "aliases", "import", other.name, str(path)
+        )
+        assert status == 0, out
+        copied = {a.name: a for a in fake.aliases_of(other)}
+        assert copied["sales"].labels == ["crm"] and copied["ops"].description == "On call"
+        assert copied["ops"].recipients == ["o@inbox.example"]
+
+
+async def test_import_dry_run_prints_the_diff_and_changes_nothing(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    fake.add_alias(DOMAIN, "support", recipients=["old@inbox.example"])
+    fake.add_alias(DOMAIN, "same", recipients=["s@inbox.example"])
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "name,recipients\nnew,n@inbox.example\nsupport,help@inbox.example\nsame,s@inbox.example\n"
+    )
+    requests_before = len(fake.requests)
+    status, out, _ = await forwardemail(
+        server, user, "aliases", "import", DOMAIN, str(path), "--dry-run"
+    )
+    assert status == 0
+    assert out.splitlines() == [
+        "+ new  n@inbox.example",
+        "~ support  recipients: old@inbox.example -> help@inbox.example",
+        "dry run: would create 1, update 1; 1 unchanged, 0 invalid rows",
+    ]
+    assert all(r.method == "GET" for r in fake.requests[requests_before:])
+
+    status, out, _ = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 0
+    assert "create: created 1" in out and "update: updated 1" in out
+    support = next(a for a in fake.aliases_of(DOMAIN) if a.name == "support")
+    assert support.recipients == ["help@inbox.example"]
+
+
+async def test_import_no_update_leaves_existing_aliases(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    fake.add_alias(DOMAIN, "support", recipients=["old@inbox.example"])
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps([{"name": "support", "recipients": ["new@inbox.example"]}]))
+    status, out, _ = await forwardemail(
+        server, user, "aliases", "import", DOMAIN, str(path), "--no-update"
+    )
+    assert status == 0 and "not updated (--no-update) 1" in out
+    assert fake.aliases_of(DOMAIN)[0].recipients == ["old@inbox.example"]
+
+
+async def test_import_stopped_by_the_rate_limit_exits_75(tmp_path: Path) -> None:
+    fake = FakeForwardEmail(rate_limits=RateLimits(create_alias_max=2))  # real clock, 2 a day
+    owner = fake.add_user(email="owner@example.net")
+    fake.add_domain(owner, DOMAIN)
+    path = tmp_path / "in.csv"
+    path.write_text("name,recipients\n" + "".join(f"a{i},a{i}@inbox.example\n" for i in range(5)))
+    async with FakeServer(fake) as server:
+        status, out, err = await forwardemail(server, owner, "aliases", "import", DOMAIN, str(path))
+    assert status == cli.EXIT_RATE_LIMITED == 75
+    assert "created 2, not_attempted 3" in out and "window reopens" in out
+    assert "3 rows not attempted (rows 4-6); run the import again later" in err
+    assert len(fake.aliases_of(DOMAIN)) == 2
+
+
+async def test_domains_list_and_emails_limit(server: FakeServer, user: FakeUser) -> None:
+    status, out, _ = await forwardemail(server, user, "domains", "list", "--format", "json")
+    assert status == 0 and [d["name"] for d in json.loads(out)] == [DOMAIN]
+    status, out, _ = await forwardemail(server, user, "emails", "limit")
+    assert status == 0 and re.fullmatch(r"0 of \d+ emails sent today\n", out)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("nom,recipients\nx,a@inbox.example\n", "'name' column"),
+        ("name,colour\nx,blue\n", "unknown: colour"),
+    ],
+)
+async def test_unreadable_files_exit_2(
+    server: FakeServer, user: FakeUser, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(content)
+    status, _, err = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 2 and message in err
+    status, _, err = await forwardemail(
+        server, user, "aliases", "import", DOMAIN, str(tmp_path / "missing.csv")
+    )
+    assert status == 2 and "cannot read" in err
+
+
+async def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await cli.run(["aliases"]) == 2
+    assert await cli.run(["emails", "limit", "--format", "xml"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+# --- subprocess ----------------------------------------------------------------------------
+
+
+async def run_cli(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``python -m forwardemail_async ARGV`` with a clean environment plus ``env``."""
+    environment = {k: v for k, v in os.environ.items() if k != "FORWARD_EMAIL_API_KEY"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "forwardemail_async",
+        *argv,
+        cwd=ROOT,
+        env={**environment, **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_csv_import_with_bad_rows_end_to_end(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    path = tmp_path / "aliases.csv"
+    path.write_text(GOOD_AND_BAD_CSV)
+    status, out, err = await run_cli(
+        "--base-url", server.url, "aliases", "import", DOMAIN, str(path), "--no-progress",
+        env={"FORWARD_EMAIL_API_KEY": user.api_token},
+    )  # fmt: skip
+    assert status == 1
+    # One clear line per bad row, by its line in the file.
+    assert "row 3: alias names cannot contain '+'" in err
+    assert "row 4: is_enabled must be true or false, got 'maybe'" in err
+    assert "row 6: duplicate of row 2 (sales)" in err
+    assert re.search(r"row 7 \(loop\): failed: 400 .*Recipient must be a valid", err)
+    # The good rows were created anyway.
+    assert "create: created 2, failed 1" in out and "invalid rows 3" in out
+    by_name = {a.name: a for a in fake.aliases_of(DOMAIN)}
+    assert sorted(by_name) == ["sales", "support"]
+    assert by_name["sales"].recipients == ["a@inbox.example", "b@inbox.example"]
+    assert user.api_token not in out + err
+
+
+async def test_api_key_given_as_a_flag_is_never_echoed(server: FakeServer) -> None:
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    status, out, err = await run_cli(
+        "--api-key", secret, "--base-url", server.url, "aliases", "list", DOMAIN
+    )
+    assert status == 1 and "401" in err
+    assert secret not in out + err
+
+
+@pytest.fixture
+async def fake_server_process() -> AsyncIterator[tuple[str, str]]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "forwardemail_async", "fake-server", "--port", "0",
+        "--domain", "trial.example", "--create-alias-max", "3",
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    lines = [(await process.stdout.readline()).decode() for _ in range(3)]
+    url = re.search(r"at (http://\S+)", lines[0])
+    key = re.search(r"FORWARD_EMAIL_API_KEY=(\w+)", lines[2])
+    assert url and key, lines
+    yield url.group(1), key.group(1)
+    process.terminate()
+    assert await process.wait() == 0
+
+
+async def test_fake_server_subcommand(fake_server_process: tuple[str, str]) -> None:
+    url, key = fake_server_process
+    status, out, _ = await run_cli(
+        "--base-url", url, "domains", "list", env={"FORWARD_EMAIL_API_KEY": key}
+    )
+    assert status == 0 and "trial.example" in out
