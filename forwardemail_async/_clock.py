@@ -4,10 +4,16 @@ deadlines and cooldowns, and sleeping. Tests swap in :class:`ManualClock` so not
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "ManualClock", "SystemClock"]
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as time_limit
+else:  # pragma: no cover - exercised on Python 3.10 only
+    from async_timeout import timeout as time_limit
+
+__all__ = ["Clock", "ManualClock", "SystemClock", "time_limit"]
 
 
 class Clock(Protocol):

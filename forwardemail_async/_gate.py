@@ -11,15 +11,15 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
-from ._clock import Clock
+from ._clock import Clock, time_limit
 from ._ratelimit import SlidingWindowLimit
 
 __all__ = ["RequestGate"]
 
 
 class RequestGate:
-    """An async context manager: entering waits out any cooldown, takes a slot, then waits
-    for the client-side rate limit (if one is set)."""
+    """Entering waits out any cooldown, takes a slot, then waits for the client-side rate
+    limit (if one is set); use :meth:`acquire`/:meth:`release`, or ``async with gate``."""
 
     def __init__(self, max_concurrency: int, clock: Clock) -> None:
         if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
@@ -45,23 +45,42 @@ class RequestGate:
         """Hold new requests back for ``seconds`` (a longer pause already set wins)."""
         self._paused_until = max(self._paused_until, self._clock.monotonic() + seconds)
 
-    async def __aenter__(self) -> None:
+    async def acquire(self, budget: float | None = None) -> None:
+        """Wait for the right to send one request.
+
+        ``budget`` bounds the wait in seconds (a call's remaining deadline); past it, or when
+        a cooldown is longer than it, :class:`TimeoutError` is raised and nothing is held.
+        """
+        started = self._clock.monotonic()
         while True:
+            left = None if budget is None else budget - (self._clock.monotonic() - started)
             wait = self.paused_for
             if wait > 0:
+                if left is not None and wait > left:
+                    raise TimeoutError("the cooldown outlasts the time left")
                 await self._clock.sleep(wait)
                 continue
-            await self._semaphore.acquire()
+            async with time_limit(left):
+                await self._semaphore.acquire()
+            if self.paused_for > 0:
+                # A cooldown began while we queued for a slot: give the slot back and wait.
+                self._semaphore.release()
+                continue
             if self.rate_limit is not None:
                 try:
-                    await self.rate_limit.acquire()
-                except BaseException:  # cancelled while waiting: do not leak the slot
+                    async with time_limit(left):
+                        await self.rate_limit.acquire()
+                except BaseException:  # timed out or cancelled: do not keep the slot
                     self._semaphore.release()
                     raise
-            if self.paused_for <= 0:
-                return
-            # A cooldown began while we queued for a slot: give the slot back and wait.
-            self._semaphore.release()
+            return
+
+    def release(self) -> None:
+        """Give back the slot taken by :meth:`acquire`."""
+        self._semaphore.release()
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
 
     async def __aexit__(
         self,
@@ -69,7 +88,7 @@ class RequestGate:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._semaphore.release()
+        self.release()
 
     def __repr__(self) -> str:
         return (

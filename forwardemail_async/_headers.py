@@ -22,6 +22,7 @@ __all__ = [
     "parse_rate_limit",
     "parse_retry_after",
     "seconds_until_reset",
+    "server_time",
 ]
 
 # A Retry-After or reset value above this is an absolute Unix time, not a delay. The real
@@ -164,3 +165,17 @@ def seconds_until_reset(info: RateLimitInfo | None, *, now: float) -> float | No
     if info.reset >= _EPOCH_THRESHOLD:
         return max(0.0, info.reset - now)
     return info.reset
+
+
+def server_time(headers: Mapping[str, str]) -> float | None:
+    """The server's clock at the time of the answer (its ``Date`` header), or ``None``."""
+    value = headers.get("Date")
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from typing import Generic, TypeVar
 
 import attrs
 from yarl import URL
 
+from ._errors import ResponseDecodeError
 from ._headers import PageInfo, parse_link_header, parse_page_info
 from ._response import Response
 
@@ -30,20 +31,20 @@ ParseItems = Callable[[Response], list[T]]
 
 @attrs.frozen(kw_only=True)
 class Page(Generic[T]):
-    """One page of a list: its items and what the server said about the whole list."""
+    """One page of a list: its items and what the server said about the whole list.
+
+    ``page_count`` and ``item_count`` come from ``X-Page-Count`` / ``X-Item-Count`` (``None``
+    when a proxy dropped them). ``has_next`` follows ``X-Page-Count`` when present, even past
+    an empty page (the server filters some items out after paginating); without it, the
+    ``Link`` header's ``next`` or, failing that, a full page means "there may be more".
+    """
 
     items: list[T] = attrs.field(repr=False)
     page: int
     page_count: int | None
     item_count: int | None
     limit: int | None
-
-    @property
-    def has_next(self) -> bool:
-        """Whether the server reports pages after this one."""
-        if self.page_count is not None:
-            return self.page < self.page_count
-        return bool(self.items) and self.limit is not None and len(self.items) >= self.limit
+    has_next: bool
 
     def __len__(self) -> int:
         return len(self.items)
@@ -110,16 +111,26 @@ class AsyncPaginator(Generic[T]):
             query["limit"] = str(size)
         response = await self._fetch(query)
         info: PageInfo = parse_page_info(response.headers)
+        if info.page is not None and info.page != page:
+            # A server that ignores `page` would make us fetch the same page forever.
+            raise ResponseDecodeError(
+                f"{response.method} {response.route}: asked for page {page} but the server "
+                f"answered page {info.page} (X-Page-Current); stopping instead of looping"
+            )
         items = self._parse(response)
-        page_count = info.page_count
-        if page_count is None and _next_from_link(response, page):
-            page_count = page + 1  # at least one more page, per the (untrusted) Link header
+        if info.page_count is not None:
+            has_next = page < info.page_count
+        elif _next_from_link(response, page):
+            has_next = bool(items)  # the Link header is a fallback only: an empty page ends it
+        else:
+            has_next = size is not None and len(items) >= size
         return Page(
             items=items,
-            page=info.page if info.page is not None else page,
-            page_count=page_count,
+            page=page,
+            page_count=info.page_count,
             item_count=info.item_count,
             limit=size,
+            has_next=has_next,
         )
 
     def __await__(self) -> Generator[object, None, Page[T]]:
@@ -133,22 +144,20 @@ class AsyncPaginator(Generic[T]):
             raise ValueError("the server did not send X-Item-Count for this list")
         return page.item_count
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order, stopping after the last one."""
-        first = await self._get_page(self._start_page)
-        yield first
-        if not first.items or not first.has_next:
-            return
-        if self._concurrency == 1 or first.page_count is None:
-            page = first
-            while page.items and page.has_next:
-                page = await self._get_page(page.page + 1)
-                yield page
-            return
-        async for page in self._fan_out(first.page + 1, first.page_count):
+        page = await self._get_page(self._start_page)
+        yield page
+        if page.has_next and self._concurrency > 1 and page.page_count is not None:
+            async with contextlib.aclosing(self._fan_out(page.page + 1, page.page_count)) as rest:
+                async for page in rest:
+                    yield page
+        # Sequentially: the whole list, or what was added while the fan-out ran.
+        while page.has_next:
+            page = await self._get_page(page.page + 1)
             yield page
 
-    async def _fan_out(self, start: int, last: int) -> AsyncIterator[Page[T]]:
+    async def _fan_out(self, start: int, last: int) -> AsyncGenerator[Page[T], None]:
         """Fetch pages ``start..last`` with at most ``concurrency`` in flight, in order."""
         pending: deque[asyncio.Task[Page[T]]] = deque()
         next_page = start
@@ -157,11 +166,7 @@ class AsyncPaginator(Generic[T]):
                 while next_page <= last and len(pending) < self._concurrency:
                     pending.append(asyncio.ensure_future(self._get_page(next_page)))
                     next_page += 1
-                page = await pending.popleft()
-                yield page
-                if not page.items:
-                    # The list shrank while we read it: later pages are empty too.
-                    return
+                yield await pending.popleft()
         finally:
             for task in pending:
                 task.cancel()
@@ -169,14 +174,13 @@ class AsyncPaginator(Generic[T]):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        pages = self.pages()
-        try:
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
+        # aclosing: leaving the loop early cancels page fetches in flight right away, not
+        # whenever the event loop gets round to finalizing the abandoned generators.
+        async with contextlib.aclosing(self.pages()) as pages:
             async for page in pages:
                 for item in page.items:
                     yield item
-        finally:
-            await pages.aclose()  # type: ignore[attr-defined]
 
     async def collect(self, *, max_items: int | None = None) -> list[T]:
         """All items in a list, or the first ``max_items`` (fetching no more pages than needed)."""
@@ -185,12 +189,9 @@ class AsyncPaginator(Generic[T]):
         items: list[T] = []
         if max_items == 0:
             return items
-        pages = self.pages()
-        try:
+        async with contextlib.aclosing(self.pages()) as pages:
             async for page in pages:
                 items.extend(page.items)
                 if max_items is not None and len(items) >= max_items:
                     return items[:max_items]
-        finally:
-            await pages.aclose()  # type: ignore[attr-defined]
         return items

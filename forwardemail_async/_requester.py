@@ -33,7 +33,11 @@ class Requester:
         self.options = options
 
     def __repr__(self) -> str:
-        return f"Requester(auth={self.auth!r}, options={self.options!r})"
+        # Header values are left out: users put tokens in custom headers too.
+        return (
+            f"Requester(auth={self.auth!r}, timeout={self.options.timeout!r}, "
+            f"retry={self.options.retry!r}, headers={sorted(self.options.headers)!r})"
+        )
 
     async def send(
         self,

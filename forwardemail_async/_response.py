@@ -24,8 +24,6 @@ except ImportError:  # without the speedups extra
 
 __all__ = ["Response", "dumps", "loads"]
 
-_SNIPPET = 200
-
 
 def loads(data: bytes) -> Any:
     """Decode JSON bytes."""
@@ -51,6 +49,7 @@ class Response:
     """
 
     status: int
+    reason: str | None = None
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
     method: str
@@ -69,13 +68,15 @@ class Response:
         """The body decoded as JSON; a :class:`ResponseDecodeError` if it is not JSON."""
         try:
             return loads(self.body)
-        except ValueError as exc:
-            snippet = self.body[:_SNIPPET].decode("utf-8", errors="replace")
+        except (ValueError, RecursionError) as exc:
+            # No excerpt of the body in the message: on credential routes it could hold a
+            # password. The raw body stays on the exception for deliberate inspection.
             raise ResponseDecodeError(
-                f"{self.method} {self.route} answered {self.status} with a body that is not "
-                f"valid JSON (Content-Type {self.content_type or 'missing'!r}): {snippet!r}",
+                f"{self.method} {self.route} answered {self.status} with {len(self.body)} "
+                f"bytes that are not valid JSON (Content-Type "
+                f"{self.content_type or 'missing'!r}; {type(exc).__name__})",
                 body=self.body,
-            ) from exc
+            ) from None
 
     def text(self) -> str:
         """The body as text (UTF-8, undecodable bytes replaced)."""

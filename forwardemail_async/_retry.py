@@ -97,6 +97,7 @@ class RetryDecision:
     retry: bool
     delay: float = 0.0
     reason: str = ""
+    out_of_time: bool = False
 
 
 def server_wait_with_jitter(seconds: float, rng: random.Random | None = None) -> float:
@@ -148,5 +149,7 @@ def decide_retry(
     else:
         delay = policy.backoff_delay(attempt, rng)
     if policy.deadline is not None and elapsed + delay > policy.deadline:
-        return RetryDecision(False, reason=f"{reason}; retrying would pass the deadline")
+        return RetryDecision(
+            False, reason=f"{reason}; retrying would pass the deadline", out_of_time=True
+        )
     return RetryDecision(True, delay=delay, reason=reason)

@@ -11,15 +11,14 @@ import io
 import logging
 import platform
 import ssl
-import sys
 from collections.abc import Mapping
-from typing import Any
 
 import aiohttp
 import attrs
+from yarl import URL
 
 from ._auth import BasicCredentials
-from ._clock import Clock
+from ._clock import Clock, time_limit
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -29,16 +28,17 @@ from ._errors import (
     error_from_response,
 )
 from ._gate import RequestGate
-from ._headers import RateLimitInfo, parse_rate_limit, parse_retry_after, seconds_until_reset
+from ._headers import (
+    RateLimitInfo,
+    parse_rate_limit,
+    parse_retry_after,
+    seconds_until_reset,
+    server_time,
+)
 from ._response import Response, dumps
 from ._retry import RetryDetails, RetryPolicy, decide_retry
 from ._urls import build_url, render_path
 from ._version import __version__
-
-if sys.version_info >= (3, 11):
-    from asyncio import timeout as _timeout
-else:  # pragma: no cover - exercised on Python 3.10 only
-    from async_timeout import timeout as _timeout
 
 __all__ = ["RequestOptions", "Transport"]
 
@@ -58,7 +58,8 @@ class RequestOptions:
 
     timeout: float | None = 30.0
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    # Only the header names are shown: users put tokens in custom headers too.
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(sorted(h)))
 
 
 def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -165,25 +166,32 @@ class Transport:
         session = self._session_for_loop()
         policy = options.retry
         started = self.clock.monotonic()
+        deadline_at = None if policy.deadline is None else started + policy.deadline
         attempt = 0
         while True:
             attempt += 1
-            elapsed = self.clock.monotonic() - started
-            timeout = options.timeout
-            if policy.deadline is not None:
-                left = policy.deadline - elapsed
-                if left <= 0:
-                    raise APITimeoutError(
-                        f"{method} {route}: deadline of {policy.deadline}s exceeded",
-                        method=method,
-                        url=route,
-                    )
-                timeout = left if timeout is None else min(timeout, left)
+            if deadline_at is not None and self.clock.monotonic() >= deadline_at:
+                raise APITimeoutError(
+                    f"{method} {route}: deadline of {policy.deadline}s exceeded",
+                    method=method,
+                    url=route,
+                )
             status: int | None = None
             retry_after: float | None = None
             failure: ForwardEmailError
             try:
-                response = await self._attempt(session, method, url, route, headers, body, timeout)
+                response = await self._attempt(
+                    session, method, url, route, headers, body, options.timeout, deadline_at
+                )
+            except _GateDeadlineError:
+                # Not retried: the deadline is what ran out.
+                raise APITimeoutError(
+                    f"{method} {route}: the deadline of {policy.deadline}s passed (or would, "
+                    "during a rate-limit cooldown) while waiting for a request slot",
+                    method=method,
+                    url=route,
+                    request_sent=False,
+                ) from None
             except APIConnectionError as exc:
                 if isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError):
                     raise  # a certificate problem will not go away by retrying
@@ -212,6 +220,15 @@ class Transport:
                 self.gate.pause_for(retry_after)
             if not decision.retry:
                 logger.debug("%s %s failed, not retrying: %s", method, route, decision.reason)
+                if decision.out_of_time and not isinstance(failure, RateLimitError):
+                    # The budget is spent; a RateLimitError is kept for its retry_after.
+                    raise APITimeoutError(
+                        f"{method} {route}: deadline of {policy.deadline}s would pass before "
+                        f"another attempt (last failure: {failure})",
+                        method=method,
+                        url=route,
+                        request_sent=request_sent,
+                    ) from failure
                 raise failure
             logger.debug(
                 "retrying %s %s in %.2fs (attempt %d/%d, reason: %s)",
@@ -240,16 +257,20 @@ class Transport:
             await self.clock.sleep(decision.delay)
 
     def _error_for(self, response: Response) -> tuple[APIError, float | None]:
-        now = self.clock.time()
+        # Epoch and HTTP-date waits are measured against the server's own clock (its Date
+        # header), so a skewed local clock cannot turn "wait 60 s" into "retry now".
+        now = server_time(response.headers) or self.clock.time()
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now)
         if retry_after is None and response.status == 429:
             retry_after = seconds_until_reset(parse_rate_limit(response.headers), now=now)
+        if retry_after is not None and retry_after <= 0:
+            retry_after = None  # nothing to wait for: fall back to the backoff delay
         error = error_from_response(
             response.status,
             response.body,
             content_type=response.content_type,
             headers=response.headers,
-            reason=None,
+            reason=response.reason,
             method=response.method,
             url=response.route,
             retry_after=retry_after,
@@ -262,57 +283,77 @@ class Transport:
         self,
         session: aiohttp.ClientSession,
         method: str,
-        url: Any,
+        url: URL,
         route: str,
         headers: dict[str, str],
         body: bytes | None,
         timeout: float | None,
+        deadline_at: float | None,
     ) -> Response:
-        async with self.gate:
+        budget = None if deadline_at is None else deadline_at - self.clock.monotonic()
+        unreadable: str | None = None
+        try:
+            await self.gate.acquire(budget)
+        except TimeoutError:
+            raise _GateDeadlineError from None
+        try:
             # The attempt's clock starts only now: time spent queueing at the gate is not
             # request time (aiohttp's own `total`/`connect` timeouts would count it).
             started = self.clock.monotonic()
-            try:
-                async with (
-                    _timeout(timeout),
-                    session.request(
-                        method,
-                        url,
-                        data=_payload(body),
-                        headers=headers,
-                        allow_redirects=False,
-                        timeout=self._client_timeout,
-                    ) as resp,
-                ):
-                    payload = await resp.read()
-                    status = resp.status
-                    response_headers = resp.headers
-            except aiohttp.ConnectionTimeoutError as exc:
-                raise APITimeoutError(
-                    f"{method} {route}: timed out connecting",
-                    method=method,
-                    url=route,
-                    request_sent=False,
-                ) from exc
-            except asyncio.TimeoutError as exc:
-                raise APITimeoutError(
-                    f"{method} {route}: no complete answer within {timeout}s",
-                    method=method,
-                    url=route,
-                ) from exc
-            except aiohttp.ClientConnectorError as exc:
-                raise APIConnectionError(
-                    f"{method} {route}: could not connect ({type(exc).__name__})",
-                    method=method,
-                    url=route,
-                    request_sent=False,
-                ) from exc
-            except (aiohttp.ClientError, OSError) as exc:
-                raise APIConnectionError(
-                    f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
-                    method=method,
-                    url=route,
-                ) from exc
+            if deadline_at is not None:
+                left = deadline_at - started
+                timeout = left if timeout is None else min(timeout, left)
+            async with (
+                time_limit(timeout),
+                session.request(
+                    method,
+                    url,
+                    data=_payload(body),
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=self._client_timeout,
+                ) as resp,
+            ):
+                payload = await resp.read()
+                status = resp.status
+                reason = resp.reason
+                response_headers = resp.headers
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise APITimeoutError(
+                f"{method} {route}: timed out connecting",
+                method=method,
+                url=route,
+                request_sent=False,
+            ) from exc
+        except asyncio.TimeoutError as exc:
+            raise APITimeoutError(
+                f"{method} {route}: no complete answer within {timeout}s",
+                method=method,
+                url=route,
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise APIConnectionError(
+                f"{method} {route}: could not connect ({type(exc).__name__})",
+                method=method,
+                url=route,
+                request_sent=False,
+            ) from exc
+        except aiohttp.ClientResponseError as exc:
+            # Raised below, outside this block, so it is neither chained nor left as
+            # __context__: its request_info holds our headers, Authorization included.
+            unreadable = f"{type(exc).__name__}: {exc.message}"
+        except (aiohttp.ClientError, OSError) as exc:
+            raise APIConnectionError(
+                f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
+                method=method,
+                url=route,
+            ) from exc
+        finally:
+            self.gate.release()
+        if unreadable is not None:
+            raise APIConnectionError(
+                f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route
+            )
         elapsed = self.clock.monotonic() - started
         info = parse_rate_limit(response_headers)
         if info is not None:
@@ -320,6 +361,7 @@ class Transport:
         logger.debug("%s %s -> %d in %.1f ms", method, route, status, elapsed * 1000)
         return Response(
             status=status,
+            reason=reason,
             headers=response_headers,
             body=payload,
             method=method,
@@ -331,6 +373,10 @@ class Transport:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"Transport(base_url={self.base_url!r}, {state})"
+
+
+class _GateDeadlineError(Exception):
+    """The call's deadline ran out (or a cooldown would outlast it) before a slot was free."""
 
 
 # aiohttp warns (ResourceWarning) when a request body above 1 MiB is given as bytes, since

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiohttp import web
 
 import forwardemail_async as fe
-from forwardemail_async.testing import FakeForwardEmail, FakeUser
+from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 from .conftest import acquired_connections, client_session, settle
 
@@ -96,21 +97,23 @@ async def test_concurrent_pages_keep_order(
 
 
 async def test_breaking_early_from_concurrent_pages_cancels_fetches(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, seeded: list[str]
 ) -> None:
-    fake.faults.latency = 0.05
-    paginator = client.aliases.list(DOMAIN, limit=50, concurrency=4)
-    iterator = aiter(paginator)
-    seen = [await anext(iterator) for _ in range(60)]
-    await iterator.aclose()  # type: ignore[attr-defined]
-    await settle()
+    # One slot at the gate: after page 2 is read, the fetches of pages 3-5 are still queued
+    # when the loop is left, so only a prompt cancel keeps them from being sent.
+    async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, max_concurrency=1) as c:
+        iterator = aiter(c.aliases.list(DOMAIN, limit=50, concurrency=4))
+        seen = [await anext(iterator) for _ in range(60)]
+        await iterator.aclose()
+        # No settling: closing the iterator must already have cancelled and reaped them.
+        leftover = [t for t in asyncio.all_tasks() if "_get_page" in repr(t.get_coro())]
+        assert leftover == []
+        await settle()
+        # Pages 1 and 2, plus at most page 3, which held the slot and was already on the wire.
+        assert len(_page_requests(fake)) <= 3
+        assert acquired_connections(client_session(c)) == 0
+        assert await c.aliases.list(DOMAIN).count() == len(seeded)  # still usable
     assert [a.name for a in seen] == seeded[:60]
-    assert acquired_connections(client_session(client)) == 0
-    leftover = [t for t in asyncio.all_tasks() if "_get_page" in repr(t.get_coro())]
-    assert leftover == []
-    # The client stays usable.
-    fake.faults.latency = 0.0
-    assert await client.aliases.list(DOMAIN).count() == len(seeded)
 
 
 async def test_filters_reach_the_server(client: fe.ForwardEmail, seeded: list[str]) -> None:
@@ -130,3 +133,50 @@ async def test_pagination_falls_back_when_page_headers_are_missing(
 def test_bad_limits_fail_before_any_request(client: fe.ForwardEmail, bad: int) -> None:
     with pytest.raises((ValueError, TypeError)):
         client.aliases.list(DOMAIN, limit=bad)
+
+
+async def test_an_exact_multiple_of_the_page_size_needs_no_extra_request(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
+) -> None:
+    fake.add_domain(user, "even.example")
+    fake.add_aliases("even.example", 2_000)
+    assert len([a async for a in client.aliases.list("even.example")]) == 2_000
+    assert [q["page"] for q in _page_requests(fake)] == ["1", "2"]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_an_empty_page_in_the_middle_does_not_end_the_list(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser, concurrency: int
+) -> None:
+    # The server drops aliases of banned users after paginating, so a page can come back
+    # empty while X-Page-Count says more follow.
+    fake.add_domain(user, DOMAIN)
+    banned = fake.add_user(email="banned@example.net")
+    fake.add_member(DOMAIN, banned, group="user")
+    visible = [a.name for a in fake.add_aliases(DOMAIN, 10, prefix="early")]
+    for i in range(10):
+        fake.add_alias(DOMAIN, f"hidden{i:02d}", user=banned)
+    visible += [a.name for a in fake.add_aliases(DOMAIN, 10, prefix="late")]
+    banned.banned = True
+    names = [a.name async for a in client.aliases.list(DOMAIN, limit=10, concurrency=concurrency)]
+    assert names == visible
+
+
+async def test_a_server_that_ignores_page_is_an_error_not_a_loop(clock: fe.ManualClock) -> None:
+    async def always_page_one(request: web.Request) -> web.Response:
+        headers = {"X-Page-Current": "1", "X-Page-Count": "5", "X-Item-Count": "5"}
+        return web.json_response([{"id": "a" * 24, "name": "same"}], headers=headers)
+
+    app = web.Application()
+    app.router.add_get("/v1/domains/{domain}/aliases", always_page_one)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        async with fe.ForwardEmail(api_key="k", base_url=f"http://{host}:{port}", clock=clock) as c:
+            with pytest.raises(fe.ResponseDecodeError, match="asked for page 2"):
+                await c.aliases.list(DOMAIN, limit=1).collect()
+    finally:
+        await runner.cleanup()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import pickle
+import traceback
 
 import pytest
 
@@ -78,3 +80,63 @@ def test_header_injection_through_user_values_is_refused() -> None:
         fe.ForwardEmail(api_key="k", headers={"X-Ok": "v\nX-Evil: 1"})
     with pytest.raises(ValueError, match="invalid header name"):
         fe.ForwardEmail(api_key="k", headers={"X-Bad:": "v"})
+
+
+async def test_a_malformed_answer_leaks_no_credentials(clock: fe.ManualClock) -> None:
+    # aiohttp's ClientResponseError carries our request headers, Authorization included.
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nThis is not a header\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    key = "leaky-key-0123456789"
+    try:
+        async with fe.ForwardEmail(
+            api_key=key,
+            base_url=f"http://127.0.0.1:{port}",
+            clock=clock,
+            retry=fe.RetryPolicy.disabled(),
+        ) as c:
+            with pytest.raises(fe.APIConnectionError) as info:
+                await c.domains.retrieve("example.com")
+    finally:
+        server.close()
+        await server.wait_closed()
+    err = info.value
+    texts = [repr(err), str(err), "".join(traceback.format_exception(err))]
+    chain: BaseException | None = err
+    while chain is not None:
+        texts += [repr(chain), repr(getattr(chain, "request_info", None))]
+        chain = chain.__cause__ or chain.__context__
+    for secret in _forms(key):
+        assert all(secret not in text for text in texts)
+    assert "unreadable answer" in str(err)
+
+
+async def test_a_decode_error_does_not_quote_the_body(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
+) -> None:
+    fake.add_domain(user, DOMAIN)
+    await client.aliases.create(DOMAIN, name="imap", recipients=["me@example.net"])
+    fake.faults.script(
+        "response",
+        count=1,
+        method="POST",
+        status=200,
+        content_type="application/json",
+        body='{"username": "imap@example.com", "password": "Correct-Horse-Battery"} trailing',
+    )
+    with pytest.raises(fe.ResponseDecodeError) as info:
+        await client.aliases.generate_password(DOMAIN, "imap")
+    assert "Correct-Horse" not in str(info.value)
+    assert "Correct-Horse" not in repr(info.value)
+
+
+def test_custom_header_values_stay_out_of_reprs() -> None:
+    client = fe.ForwardEmail(api_key="k", headers={"X-Api-Token": "tok-secret-123"})
+    assert "tok-secret-123" not in repr(client._requester)
+    assert "tok-secret-123" not in repr(client._requester.options)
+    assert "X-Api-Token" in repr(client._requester)

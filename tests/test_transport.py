@@ -248,7 +248,7 @@ async def test_truncated_json_on_success_is_a_decode_error(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:
     fake.faults.script("truncated_json", count=1, method="GET")
-    with pytest.raises((fe.ResponseDecodeError, fe.APIConnectionError)):
+    with pytest.raises(fe.ResponseDecodeError):
         await client.domains.retrieve(DOMAIN)
 
 
@@ -350,3 +350,125 @@ async def test_queueing_at_the_gate_is_not_request_time(
     ) as c:
         results = await asyncio.gather(*(c.domains.retrieve(DOMAIN) for _ in range(5)))
     assert [d.name for d in results] == [DOMAIN] * 5
+
+
+async def test_epoch_retry_after_is_read_against_the_servers_clock(
+    user: FakeUser, fake: FakeForwardEmail, server: FakeServer
+) -> None:
+    # The client's clock runs an hour ahead of the server's. Measured against local time the
+    # server's "retry at <epoch>" would already be past; against its Date header it is 30 s.
+    skewed = fe.ManualClock(start=fake.clock() + 3600)
+    fake.faults.script("429", count=1, method="GET", retry_after="epoch")
+    async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=skewed) as c:
+        await c.domains.retrieve(DOMAIN)
+    assert 30 <= sum(skewed.sleeps) <= 31.001
+
+
+async def test_rate_limit_reset_is_used_when_retry_after_is_missing(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    reset = int(fake.clock()) + 20
+    fake.faults.script(
+        "response",
+        count=1,
+        method="GET",
+        status=429,
+        body="Rate limit exceeded, retry in 20 seconds.",
+        content_type="text/plain",
+        headers={
+            "X-RateLimit-Limit": "10",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(reset),
+        },
+    )
+    await client.domains.retrieve(DOMAIN)
+    assert 20 <= sum(clock.sleeps) <= 21.001
+
+
+async def test_tls_failures_are_not_retried(
+    server: FakeServer, user: FakeUser, clock: fe.ManualClock
+) -> None:
+    # TLS to a plain-HTTP port fails the handshake; retrying cannot fix that.
+    https_url = server.url.replace("http://", "https://")
+    async with fe.ForwardEmail(api_key=user.api_token, base_url=https_url, clock=clock) as c:
+        with pytest.raises(fe.APIConnectionError) as info:
+            await c.domains.retrieve(DOMAIN)
+    assert info.value.request_sent is False
+    assert clock.sleeps == []
+
+
+async def test_deadline_bounds_the_wait_for_a_slot(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("hang", count=1, method="GET")
+    policy = fe.RetryPolicy(deadline=0.3)
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, max_concurrency=1, retry=policy, timeout=10
+    ) as c:
+        hung, queued = await asyncio.gather(
+            c.domains.retrieve(DOMAIN), c.domains.retrieve(DOMAIN), return_exceptions=True
+        )
+    assert isinstance(hung, fe.APITimeoutError)
+    assert isinstance(queued, fe.APITimeoutError)
+    assert queued.request_sent is False
+    assert _count(fake, "GET", DOMAIN) == 1  # the queued call never went out
+
+
+async def test_deadline_refuses_a_cooldown_it_cannot_outlast(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    client._requester.transport.gate.pause_for(60)
+    short = client.with_options(retry=fe.RetryPolicy(deadline=5))
+    with pytest.raises(fe.APITimeoutError) as info:
+        await short.domains.retrieve(DOMAIN)
+    assert info.value.request_sent is False
+    assert clock.sleeps == []
+    assert fake.requests == []
+
+
+async def test_running_out_of_deadline_is_a_timeout_error(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    fake.faults.script(
+        "response", count=1, method="GET", status=503, body="{}", headers={"Retry-After": "10"}
+    )
+    short = client.with_options(retry=fe.RetryPolicy(deadline=5))
+    with pytest.raises(fe.APITimeoutError) as info:
+        await short.domains.retrieve(DOMAIN)
+    assert isinstance(info.value.__cause__, fe.ServerError)
+    assert clock.sleeps == []
+
+
+async def test_deadline_caps_the_attempt_timeout(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("hang", count=1, method="POST")
+    policy = fe.RetryPolicy(deadline=0.2)
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, timeout=30, retry=policy
+    ) as c:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(fe.APITimeoutError):
+            await c.aliases.create(DOMAIN, name="slow", recipients=["me@example.net"])
+        assert loop.time() - started < 5
+
+
+async def test_a_stalled_body_times_out(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("stall_body", count=1, method="GET")
+    async with fe.ForwardEmail(
+        api_key=user.api_token, base_url=server.url, timeout=0.2, retry=fe.RetryPolicy.disabled()
+    ) as c:
+        with pytest.raises(fe.APITimeoutError):
+            await c.domains.retrieve(DOMAIN)
+
+
+async def test_reason_phrase_on_non_json_errors(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("504_empty", count=5, method="GET")
+    with pytest.raises(fe.ServerError) as info:
+        await client.domains.retrieve(DOMAIN)
+    assert info.value.error == "Gateway Timeout"

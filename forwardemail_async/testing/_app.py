@@ -9,6 +9,7 @@ payloads on the way out; rate-limit headers survive errors.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
 import logging
 import random
@@ -99,6 +100,7 @@ def build_app(
     app = web.Application(client_max_size=_MAX_BODY)
     app.router.add_route("*", "/{path:.*}", pipeline.handle)
     app.on_shutdown.append(pipeline.release)
+    app.on_response_prepare.append(pipeline.stamp_date)
     return app
 
 
@@ -116,6 +118,10 @@ class _Pipeline:
 
     async def release(self, _app: web.Application) -> None:
         self._released.set()
+
+    async def stamp_date(self, _request: web.Request, response: web.StreamResponse) -> None:
+        """``Date`` from the fake's clock, as the real server's Date matches its Retry-After."""
+        response.headers["Date"] = email.utils.formatdate(self._fake.clock(), usegmt=True)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
