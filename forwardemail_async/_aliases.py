@@ -15,6 +15,7 @@ from ._pagination import AsyncPaginator
 from ._params import (
     check_bool,
     check_choice,
+    check_size,
     check_str,
     check_str_list,
     date_param,
@@ -43,12 +44,6 @@ _MANY = "/v1/domains/{domain}/aliases"
 _ONE = "/v1/domains/{domain}/aliases/{alias}"
 
 
-def _size(value: object, name: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a size string such as '10 GB'")
-    return value
-
-
 # Each settable alias field and the check that turns the Python value into its JSON value.
 _FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
     "name": check_str,
@@ -59,7 +54,7 @@ _FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
     "has_imap": check_bool,
     "has_pgp": check_bool,
     "public_key": check_str,
-    "max_quota": _size,
+    "max_quota": check_size,
     "error_code_if_disabled": partial(check_choice, choices=(250, 421, 550)),
     "vacation_responder_is_enabled": check_bool,
     "vacation_responder_start_date": date_param,

@@ -23,11 +23,12 @@ from ._encrypt import encrypt_txt
 from ._headers import RateLimitInfo
 from ._logs import LogsService
 from ._observatory import ObservatoryService
+from ._params import check_headers
 from ._push_tokens import PushTokensService
 from ._ratelimit import check_rate_limit
 from ._requester import Requester
 from ._retry import RetryPolicy
-from ._transport import RequestOptions, Transport, check_headers
+from ._transport import RequestOptions, Transport
 from ._urls import DEFAULT_BASE_URL, normalize_base_url
 
 __all__ = ["API_KEY_ENV", "ForwardEmail"]
@@ -125,6 +126,7 @@ class ForwardEmail:
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` was called (the client cannot be used after that)."""
         return self._requester.transport.closed
 
     def with_options(

@@ -8,10 +8,9 @@ import attrs
 
 from ._converter import structure
 from ._pagination import AsyncPaginator
-from ._params import check_bool, check_str, drop_none
+from ._params import check_bool, check_headers, check_str, drop_none
 from ._requester import Requester
 from ._response import Response
-from ._transport import check_headers
 from ._urls import name_segment
 from .models import Contact
 

@@ -10,7 +10,15 @@ from ._domain_lists import DomainListsMixin
 from ._invites import InvitesService
 from ._members import MembersService
 from ._pagination import AsyncPaginator
-from ._params import check_bool, check_choice, check_int, check_str, check_str_list, drop_none
+from ._params import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_size,
+    check_str,
+    check_str_list,
+    drop_none,
+)
 from ._requester import Requester
 from ._urls import domain_segment
 from .models import Domain
@@ -161,7 +169,7 @@ class DomainsService(DomainListsMixin):
             body["smtp_port"] = str(port)
         body["retention_days"] = check_int(retention_days, "retention_days", minimum=0, maximum=30)
         body["bounce_webhook"] = check_str(bounce_webhook, "bounce_webhook")
-        body["max_quota_per_alias"] = _size(max_quota_per_alias, "max_quota_per_alias")
+        body["max_quota_per_alias"] = check_size(max_quota_per_alias, "max_quota_per_alias")
         body.update(_flags(arguments, (*_PROTECTION_FLAGS, "require_tls_inbound")))
         payload = drop_none(body)
         if not payload:
@@ -196,12 +204,3 @@ class DomainsService(DomainListsMixin):
 def _flags(arguments: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
     """The boolean settings among a method's ``locals()``, checked to be real bools."""
     return {name: check_bool(arguments[name], name) for name in names}
-
-
-def _size(value: object, name: str) -> str | None:
-    """A size such as ``"10 GB"``: the server answers 400 INVALID_BYTES to a number."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a size string such as '10 GB', not {type(value).__name__}")
-    return value

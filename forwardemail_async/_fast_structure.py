@@ -59,6 +59,17 @@ def _union_parts(type_: Any) -> tuple[tuple[Any, ...], bool] | None:
     return tuple(arg for arg in args if arg is not NoneType), NoneType in args
 
 
+def _builder_class(cls: type[Any]) -> type[Any]:
+    """A subclass of the frozen ``cls`` with the same slots and a plain ``__setattr__``.
+
+    The fast function fills an instance of it with ordinary attribute stores (the cheapest
+    store Python has: no call per field), then assigns ``__class__ = cls``, which Python
+    allows because the layouts are identical. The builder never escapes.
+    """
+    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__module__": cls.__module__}
+    return type(f"{cls.__name__}Builder", (cls,), namespace)
+
+
 def _indent(lines: list[str]) -> list[str]:
     return ["    " + line for line in lines]
 
@@ -108,42 +119,41 @@ class FastStructurer:
             "_M": _MISSING,
             "_new": object.__new__,
             "_cls": cls,
+            "_builder": _builder_class(cls),
             "_declared": frozenset(field.name for field in attrs.fields(cls)),
         }
         body = [
             "if type(o) is not dict:",
             "    raise _Miss",
-            "self = _new(_cls)",
+            "self = _new(_builder)",
             "get = o.get",
             "found = 0",
             "size = len(o)",
         ]
         fields = attrs.fields(cls)
-        extra_setter: str | None = None
+        has_extra_fields = False
         for index, field in enumerate(fields):
-            setter = f"_s{index}"
-            namespace[setter] = getattr(cls, field.name).__set__
             if field.name == "extra_fields":
-                extra_setter = setter
+                has_extra_fields = True
                 continue
             check = self._check(field.type, f"f{index}", namespace)
-            store = [*check, f"{setter}(self, v)", "found += 1"]
+            store = [*check, f"self.{field.name} = v", "found += 1"]
             if len(fields) > _EARLY_EXIT_MIN_FIELDS and index < _EARLY_EXIT_FIELDS:
                 # Every key is stored: skip looking up the many fields still to come.
-                store += ["if found == size:", "    return self"]
+                store += ["if found == size:", "    self.__class__ = _cls", "    return self"]
             body.append(f"v = get({field.name!r}, _M)")
             if field.default is attrs.NOTHING:
                 body += ["if v is _M:", "    raise _Miss", *store]
             else:
                 body += ["if v is not _M:", *_indent(store)]
-        if extra_setter is not None:
+        if has_extra_fields:
             body += [
                 "if found != size:",
-                f"    {extra_setter}(self, {{k: x for k, x in o.items() if k not in _declared}})",
+                "    self.extra_fields = {k: x for k, x in o.items() if k not in _declared}",
             ]
         else:
             body += ["if found != size:", "    raise _Miss"]
-        body.append("return self")
+        body += ["self.__class__ = _cls", "return self"]
         name = f"structure_{cls.__name__}_fast"
         source = "\n".join([f"def {name}(o):", *_indent(body)])
         exec(compile(source, f"<fast structure {cls.__qualname__}>", "exec"), namespace)

@@ -14,7 +14,9 @@ from datetime import date, datetime, timezone
 __all__ = [
     "check_bool",
     "check_choice",
+    "check_headers",
     "check_int",
+    "check_size",
     "check_str",
     "check_str_list",
     "date_param",
@@ -69,6 +71,16 @@ def check_choice(value: object, name: str, choices: Iterable[object]) -> object:
     raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
 
 
+def check_size(value: object, name: str) -> str | None:
+    """A size such as ``"10 GB"`` (or ``None``): the server answers 400 INVALID_BYTES to a
+    number, so a number is refused here with the reason."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a size string such as '10 GB', not {type(value).__name__}")
+    return value
+
+
 def check_str_list(value: object, name: str, *, allow_empty: bool = False) -> list[str] | None:
     """A list of non-blank strings from a list/tuple/set, or from one comma/space separated str.
 
@@ -113,3 +125,20 @@ def date_param(value: object, name: str) -> str | None:
 def query_bool(value: bool) -> str:
     """A bool as the query-string text the server reads."""
     return "true" if value else "false"
+
+
+_HEADER_FORBIDDEN = ("\r", "\n", "\x00")
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Copy user-supplied headers, refusing values that could inject more headers."""
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError("header names and values must be str")
+        if not name or any(c in name for c in (*_HEADER_FORBIDDEN, ":", " ")):
+            raise ValueError(f"invalid header name {name!r}")
+        if any(c in value for c in _HEADER_FORBIDDEN):
+            raise ValueError(f"header {name!r} must not contain CR, LF or NUL")
+        checked[name] = value
+    return checked

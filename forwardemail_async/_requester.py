@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from ._auth import BasicCredentials
 from ._converter import structure, structure_list
+from ._errors import ResponseDecodeError
 from ._pagination import AsyncPaginator
 from ._response import Response
 from ._transport import RequestOptions, Transport
@@ -90,8 +91,24 @@ class Requester:
         query: Mapping[str, str] | None = None,
         json: object = None,
     ) -> str:
-        """Send a request to an endpoint that answers plain text, and return the text."""
+        """Send a request to an endpoint that answers text, and return the text.
+
+        The real server sends these as ``text/plain``; going by the Content-Type, a JSON
+        answer is read too (a JSON string, or an object's ``message``), so a proxy or server
+        version that wraps the text does not hand the caller raw JSON.
+        """
         response = await self.send(method, route, path_params=path_params, query=query, json=json)
+        content_type = response.content_type
+        if content_type == "application/json" or content_type.endswith("+json"):
+            data = response.json()
+            if isinstance(data, dict):
+                data = data.get("message")
+            if isinstance(data, str):
+                return data.strip()
+            raise ResponseDecodeError(
+                f"{method} {route}: expected a text answer, got JSON without a message",
+                body=response.body,
+            )
         return response.text().strip()
 
     def paginate(

@@ -35,6 +35,7 @@ from ._headers import (
     seconds_until_reset,
     server_time,
 )
+from ._params import check_headers
 from ._response import Response, dumps
 from ._retry import RetryDetails, RetryPolicy, decide_retry
 from ._urls import build_url, render_path
@@ -49,8 +50,6 @@ USER_AGENT = (
     f"{platform.python_implementation()}/{platform.python_version()}"
 )
 
-_HEADER_VALUE_FORBIDDEN = ("\r", "\n", "\x00")
-
 
 @attrs.frozen(kw_only=True)
 class RequestOptions:
@@ -60,20 +59,6 @@ class RequestOptions:
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     # Only the header names are shown: users put tokens in custom headers too.
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(sorted(h)))
-
-
-def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Copy user-supplied headers, refusing values that could inject more headers."""
-    checked: dict[str, str] = {}
-    for name, value in headers.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError("header names and values must be str")
-        if not name or any(c in name for c in (*_HEADER_VALUE_FORBIDDEN, ":", " ")):
-            raise ValueError(f"invalid header name {name!r}")
-        if any(c in value for c in _HEADER_VALUE_FORBIDDEN):
-            raise ValueError(f"header {name!r} must not contain CR, LF or NUL")
-        checked[name] = value
-    return checked
 
 
 class Transport:

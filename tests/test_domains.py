@@ -138,3 +138,36 @@ async def test_missing_api_key_fails_before_sending(
         with pytest.raises(ValueError, match="api_key"):
             await c.domains.retrieve("example.com")
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('"Domain\'s DNS records have been verified."', "Domain's DNS records have been verified."),
+        ('{"message": "Verified."}', "Verified."),
+    ],
+)
+async def test_text_endpoints_also_read_a_json_answer(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser, body: str, expected: str
+) -> None:
+    fake.add_domain(user, "ok.example", dns_verified=True)
+    fake.faults.script(
+        "response", count=1, method="GET", status=200, body=body, content_type="application/json"
+    )
+    assert await client.domains.verify_records("ok.example") == expected
+
+
+async def test_text_endpoint_with_unexpected_json_is_a_decode_error(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
+) -> None:
+    fake.add_domain(user, "ok.example", dns_verified=True)
+    fake.faults.script(
+        "response",
+        count=1,
+        method="GET",
+        status=200,
+        body="[1, 2]",
+        content_type="application/json",
+    )
+    with pytest.raises(fe.ResponseDecodeError, match="expected a text answer"):
+        await client.domains.verify_records("ok.example")

@@ -55,11 +55,6 @@ class RecordedRequest:
     user_id: str | None = None
     status: int | None = None
 
-    @property
-    def headers_without_authorization(self) -> CIMultiDictProxy[str]:
-        """Same as :attr:`headers`."""
-        return self.headers
-
 
 Handler = Callable[["Ctx"], Awaitable[web.Response]]
 
