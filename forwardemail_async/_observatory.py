@@ -8,6 +8,8 @@ monitor methods use the API key, and adding a monitor needs a paid account.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from ._converter import structure, structure_list
 from ._hosts import is_fqdn, is_ip
 from ._params import check_choice
@@ -22,6 +24,8 @@ from .models import (
     StatusMessage,
     SubjectType,
 )
+
+T = TypeVar("T")
 
 __all__ = ["ObservatoryService"]
 
@@ -76,15 +80,7 @@ class ObservatoryService:
 
         A subject never looked up is a ``NotFoundError``: call :meth:`lookup` first.
         """
-        route = _SUBJECT + "/blacklists"
-        response = await self._requester.send(
-            "GET",
-            route,
-            path_params={"value": id_segment(_subject(value), "value")},
-            query=_type_query(type),
-            authenticated=False,
-        )
-        return structure(response.json(), ObservatoryBlacklists, what=f"GET {route}")
+        return await self._subject(ObservatoryBlacklists, "/blacklists", value, type)
 
     async def dns_history(
         self, value: str, *, type: SubjectType | None = None
@@ -93,15 +89,18 @@ class ObservatoryService:
 
         A subject never looked up is a ``NotFoundError``: call :meth:`lookup` first.
         """
-        route = _SUBJECT + "/dns-history"
-        response = await self._requester.send(
+        return await self._subject(ObservatoryDnsHistory, "/dns-history", value, type)
+
+    async def _subject(self, cls: type[T], suffix: str, value: str, type: SubjectType | None) -> T:
+        """A public per-subject report (blacklists, DNS history)."""
+        return await self._requester.model(
+            cls,
             "GET",
-            route,
+            _SUBJECT + suffix,
             path_params={"value": id_segment(_subject(value), "value")},
             query=_type_query(type),
             authenticated=False,
         )
-        return structure(response.json(), ObservatoryDnsHistory, what=f"GET {route}")
 
     async def dmarc_summary(self, domain: str) -> DmarcSummary:
         """Reputation, DMARC policy and certificate events of one of your domains, by name.

@@ -77,9 +77,17 @@ class Requester:
         path_params: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,
         json: object = None,
+        authenticated: bool = True,
     ) -> T:
         """Send a request and structure its JSON answer as ``cls``."""
-        response = await self.send(method, route, path_params=path_params, query=query, json=json)
+        response = await self.send(
+            method,
+            route,
+            path_params=path_params,
+            query=query,
+            json=json,
+            authenticated=authenticated,
+        )
         return structure(response.json(), cls, what=f"{method} {route}")
 
     async def text(
