@@ -60,14 +60,15 @@ def _union_parts(type_: Any) -> tuple[tuple[Any, ...], bool] | None:
 
 
 def _builder_class(cls: type[Any]) -> type[Any]:
-    """A subclass of the frozen ``cls`` with the same slots and a plain ``__setattr__``.
+    """A plain twin of the frozen ``cls``: the same bases and the same slots, nothing else.
 
     The fast function fills an instance of it with ordinary attribute stores (the cheapest
-    store Python has: no call per field), then assigns ``__class__ = cls``, which Python
-    allows because the layouts are identical. The builder never escapes.
+    store Python has, specialised for slots: no call per field), then assigns
+    ``__class__ = cls``, which Python allows because the two layouts are identical. The twin
+    never escapes.
     """
-    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__module__": cls.__module__}
-    return type(f"{cls.__name__}Builder", (cls,), namespace)
+    namespace = {"__slots__": cls.__dict__["__slots__"], "__module__": cls.__module__}
+    return type(f"{cls.__name__}Builder", cls.__bases__, namespace)
 
 
 def _indent(lines: list[str]) -> list[str]:
