@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,8 +26,9 @@ def main() -> None:
         "--only",
         metavar="WORKLOAD",
         action="append",
-        choices=WORKLOADS,
-        help=f"run only this workload (repeatable): {', '.join(WORKLOADS)}",
+        choices=(*WORKLOADS, "bulk"),
+        help=f"run only this workload (repeatable): {', '.join(WORKLOADS)}; 'bulk' runs "
+        "benchmarks/bulk_create.py (bulk create under a rate limit, ~25 s) and prints its JSON",
     )
     parser.add_argument(
         "--client",
@@ -44,12 +47,16 @@ def main() -> None:
         sizes = type(sizes)(**{**sizes.__dict__, "repeats": max(1, args.repeats)})
     clients = args.client or available_clients()
     started = time.perf_counter()
-    rows = run_suite(sizes, args.only or WORKLOADS, clients)
+    workloads = args.only or WORKLOADS
+    rows = run_suite(sizes, [w for w in workloads if w != "bulk"], clients)
     about = machine()
     print(f"{about['date']}, {about['cpu']} x{about['cores']}, {about['python']}")
     print(", ".join(f"{name} {version}" for name, version in about["versions"].items()))
     print()
     print(render_markdown(rows, sizes))
+    if "bulk" in workloads:
+        print("#### bulk create under a rate limit (python -m benchmarks.bulk_create)\n")
+        subprocess.run([sys.executable, "-m", "benchmarks.bulk_create"], check=True, timeout=600)
     print(f"suite ran in {time.perf_counter() - started:.0f} s")
     if args.json is not None:
         args.json.write_text(json.dumps(to_json(rows, sizes), indent=2) + "\n")

@@ -15,6 +15,7 @@ can also fetch ``concurrency`` pages at a time).
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib.util
 import threading
 from collections.abc import Awaitable, Callable
@@ -109,8 +110,10 @@ class AiohttpClient:
         import aiohttp
 
         self._base_url = base_url
+        # The header is built once, as this library does (aiohttp.BasicAuth is deprecated).
+        token = base64.b64encode(f"{API_KEY}:".encode()).decode()
         self._session = aiohttp.ClientSession(
-            auth=aiohttp.BasicAuth(API_KEY, ""),
+            headers={"Authorization": f"Basic {token}"},
             connector=aiohttp.TCPConnector(limit=max(100, concurrency)),
         )
         self._loads: Callable[[str], Any] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -39,10 +40,8 @@ def _rss_bytes() -> int:
 
 def _reset_peak() -> None:
     """Reset the kernel's peak RSS (``VmHWM``) to the current size, where Linux allows it."""
-    try:
+    with contextlib.suppress(OSError):
         _CLEAR_REFS.write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_bytes() -> int:

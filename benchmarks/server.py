@@ -154,9 +154,7 @@ class _EndOfInput(asyncio.Protocol):
 async def _serve(port: int, max_seconds: float) -> None:
     loop = asyncio.get_running_loop()
     answers = _Answers()
-    server = await loop.create_server(
-        lambda: _Connection(answers), "127.0.0.1", port, backlog=1024
-    )
+    server = await loop.create_server(lambda: _Connection(answers), "127.0.0.1", port, backlog=1024)
     async with server:
         bound = server.sockets[0].getsockname()[1]
         print(bound, flush=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timezone
 from typing import Literal
 
 from ._pagination import AsyncPaginator
-from ._params import check_bool, check_str, date_param, drop_none, query_bool
+from ._params import check_bool, check_str, date_param, query_params
 from ._requester import Requester
 from ._urls import name_segment
 from .models import CalendarEvent
@@ -86,11 +86,10 @@ class CalendarEventsService:
             raise ValueError("end_date must not be before start_date")
         if calendar_id is not None:
             name_segment(calendar_id, "calendar_id")
-        deleted = check_bool(include_deleted, "include_deleted")
-        query = drop_none(
+        query = query_params(
             {
                 "calendar_id": calendar_id,
-                "include_deleted": None if deleted is None else query_bool(deleted),
+                "include_deleted": check_bool(include_deleted, "include_deleted"),
                 "sort": _sort_param(sort),
                 "start_date": date_param(start_date, "start_date"),
                 "end_date": date_param(end_date, "end_date"),
@@ -99,7 +98,7 @@ class CalendarEventsService:
         return self._requester.paginate(
             CalendarEvent,
             _MANY,
-            query={key: str(value) for key, value in query.items()},
+            query=query,
             limit=limit,
             default_limit=25,
             max_limit=100,

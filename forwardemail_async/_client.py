@@ -28,7 +28,7 @@ from ._push_tokens import PushTokensService
 from ._ratelimit import check_rate_limit
 from ._requester import Requester
 from ._retry import RetryPolicy
-from ._transport import RequestOptions, Transport
+from ._transport import DEFAULT_MAX_RESPONSE_SIZE, RequestOptions, Transport
 from ._urls import DEFAULT_BASE_URL, normalize_base_url
 
 __all__ = ["API_KEY_ENV", "ForwardEmail"]
@@ -58,6 +58,9 @@ class ForwardEmail:
     ``api_key`` defaults to the ``FORWARD_EMAIL_API_KEY`` environment variable.
     ``rate_limit=(requests, per_seconds)`` lets at most that many requests (retries included)
     start in any span of ``per_seconds``, for a key shared with other workers.
+    ``max_response_size`` caps the bytes read from one answer (128 MiB by default, ``None``
+    for no cap): a longer 2xx answer raises :class:`ResponseTooLargeError`, a longer error
+    answer is cut there, so a broken proxy or a hostile server cannot exhaust memory.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class ForwardEmail:
         allow_insecure_http: bool = False,
         clock: Clock | None = None,
         rate_limit: tuple[int, float] | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
@@ -87,6 +91,12 @@ class ForwardEmail:
         _check_timeout(connect_timeout, "connect_timeout")
         if rate_limit is not None:
             rate_limit = check_rate_limit(rate_limit)
+        if max_response_size is not None and (
+            isinstance(max_response_size, bool) or not isinstance(max_response_size, int)
+        ):
+            raise TypeError("max_response_size must be a number of bytes (int) or None")
+        if max_response_size is not None and max_response_size < 1:
+            raise ValueError(f"max_response_size must be >= 1, got {max_response_size}")
         transport = Transport(
             base_url=normalize_base_url(base_url, allow_insecure_http=allow_insecure_http),
             clock=clock or SystemClock(),
@@ -94,6 +104,7 @@ class ForwardEmail:
             connect_timeout=connect_timeout,
             session=session,
             accept_language=accept_language,
+            max_response_size=max_response_size,
         )
         if rate_limit is not None:
             transport.gate.set_rate_limit(*rate_limit)
@@ -205,5 +216,5 @@ def _check_timeout(value: object, name: str) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds or None")
-    if value <= 0:
+    if not value > 0:  # NaN too: a NaN timeout would never fire
         raise ValueError(f"{name} must be > 0 seconds, got {value!r}")

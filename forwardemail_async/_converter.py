@@ -231,7 +231,7 @@ def _model_structure_factory(cls: type[Any]) -> _Hook:
     def structure_model_fast(value: object, _: object) -> Any:
         try:
             return fast(value)
-        except Exception:
+        except Exception:  # not the common shape: the detailed path decides
             pass
         return structure_model(value, _)
 
@@ -331,6 +331,13 @@ def structure(data: object, cls: type[T], *, what: str) -> T:
 
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
+    fast = _fast.lookup(cls)
+    if fast is not None:
+        try:
+            fast_result: T = fast(data)
+            return fast_result
+        except Exception:  # the detailed path below structures or reports
+            pass
     result: T = _decode(data, cls, cls.__name__, what)
     return result
 
@@ -340,11 +347,11 @@ def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
 
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
-    if data.__class__ is list and _is_model(cls) and _fast.supports(cls):
-        fast = _fast.function(cls)
+    fast = _fast.lookup(cls)
+    if fast is not None and type(data) is list:
         try:
             return [fast(item) for item in data]
-        except Exception:
+        except Exception:  # the detailed path below structures or reports
             pass
     result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
     return result

@@ -1,4 +1,6 @@
-"""The JSON body of ``POST /v1/emails`` from typed arguments: Nodemailer's message fields.
+"""Nodemailer's message fields from typed arguments: the JSON body of ``POST /v1/emails``
+(``client.emails.create``) and the message part of ``POST /v1/messages``
+(``session.messages.create``), which the server reads with the same code.
 
 Python names map to Nodemailer's camelCase keys (``reply_to`` → ``replyTo``). Attachments
 travel inline and base64-encoded: the server refuses ``path`` and ``href`` (it never reads
@@ -17,24 +19,30 @@ from typing import Any, Literal
 
 import attrs
 
-from ._params import check_bool, check_choice, check_str, date_param
+from ._params import check_bool, check_choice, check_str, date_param, drop_none
 
-__all__ = ["Addresses", "AttachmentSource", "EmailAttachment", "build_email_body"]
+__all__ = ["Address", "Addresses", "AttachmentSource", "EmailAttachment", "build_email_body"]
 
-Addresses = str | Sequence[str]
-"""One address, a comma-separated list, or a list; ``"Name <me@example.com>"`` works."""
+Address = str | Mapping[str, str]
+"""``"me@example.com"``, ``"Name <me@example.com>"``, a comma-separated list of those, or a
+Nodemailer address object ``{"name": "Name", "address": "me@example.com"}``."""
+Addresses = Address | Sequence[Address]
+"""One :data:`Address` or a list of them."""
 
-# The server's body limit for /v1/emails; base64 makes attachments a third larger.
+# The server's body limit for /v1/emails and /v1/messages; base64 makes attachments a third
+# larger.
 _MAX_BODY_BYTES = 51 * 1024 * 1024
 _FORBIDDEN_SOURCES = ("path", "href")
 _DSN_KEYS = frozenset({"id", "return", "notify", "recipient"})
 _HEADER_BREAKS = ("\r", "\n", "\x00")
 
-# Python argument -> JSON key, for the fields that take one string: header values (which must
-# not hold line breaks) and content.
+# Python argument -> JSON key, for the address fields. The envelope ones are those a raw
+# message may come with when it is sent: they say who it is sent from and to.
+_ENVELOPE_FIELDS = {"from_": "from", "to": "to", "cc": "cc", "bcc": "bcc"}
+_ADDRESS_FIELDS = {**_ENVELOPE_FIELDS, "sender": "sender", "reply_to": "replyTo"}
+# The fields that take one string: header values (which must not hold line breaks) and content.
 _HEADER_FIELDS = {
     "subject": "subject",
-    "sender": "sender",
     "in_reply_to": "inReplyTo",
     "message_id": "messageId",
 }
@@ -50,6 +58,7 @@ _CONTENT_FIELDS = (
     *_HEADER_FIELDS,
     *_TEXT_FIELDS,
     "attachments",
+    "sender",
     "reply_to",
     "references",
     "headers",
@@ -66,7 +75,8 @@ _CONTENT_FIELDS = (
 
 @attrs.frozen(kw_only=True)
 class EmailAttachment:
-    """One attachment for :meth:`~forwardemail_async.EmailsService.create`.
+    """One attachment for :meth:`~forwardemail_async.EmailsService.create` (and
+    ``session.messages.create``).
 
     ``content`` is bytes (sent base64-encoded) or text. ``cid`` makes it an inline image
     referenced as ``<img src="cid:...">``. :meth:`from_path` reads a file.
@@ -120,7 +130,7 @@ class EmailAttachment:
 
 AttachmentSource = EmailAttachment | bytes | os.PathLike[str] | Mapping[str, Any]
 """An :class:`EmailAttachment`, raw bytes, a file path (``pathlib.Path``), or a Nodemailer
-attachment object with inline ``content``."""
+attachment object with inline ``content`` (bytes ``content`` is sent base64-encoded)."""
 
 
 async def _attachment(item: object, index: int) -> dict[str, Any]:
@@ -133,7 +143,10 @@ async def _attachment(item: object, index: int) -> dict[str, Any]:
         loaded = await asyncio.to_thread(EmailAttachment.from_path, item)
         return loaded.to_json()
     if isinstance(item, Mapping):
-        return _nodemailer_object(item, f"attachments[{index}]")
+        data = _nodemailer_object(item, f"attachments[{index}]")
+        if isinstance(data.get("content"), (bytes, bytearray)):
+            data.update(content=base64.b64encode(data["content"]).decode(), encoding="base64")
+        return data
     raise TypeError(
         f"attachments[{index}] must be an EmailAttachment, bytes, a pathlib.Path or a mapping, "
         f"not {type(item).__name__} (a str is ambiguous: wrap a file name in pathlib.Path)"
@@ -151,21 +164,52 @@ def _nodemailer_object(item: Mapping[str, Any], what: str) -> dict[str, Any]:
     return dict(item)
 
 
-def _addresses(value: object, name: str) -> str | list[str] | None:
+def _addresses(
+    value: object, name: str
+) -> str | dict[str, str] | list[str | dict[str, str]] | None:
+    """One address (text or Nodemailer address object) or a list of them, as given."""
+    if value is None:
+        return None
+    if isinstance(value, (str, Mapping)):
+        return _address(value, name)
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        return [_address(item, name) for item in value]
+    raise TypeError(
+        f"{name} must be an address, an address object or a list of them, "
+        f"not {type(value).__name__}"
+    )
+
+
+def _address(value: object, name: str) -> str | dict[str, str]:
+    if not isinstance(value, Mapping):
+        return _filled_header_text(value, name)
+    if set(value) - {"name", "address"} or not isinstance(value.get("address"), str):
+        raise ValueError(f"{name} address objects take 'address' and an optional 'name': {value!r}")
+    _filled_header_text(value["address"], name)
+    _header_text(value.get("name"), f"{name} name")
+    return dict(value)
+
+
+def _references(value: object) -> str | list[str] | None:
+    """Message-IDs: one (or a space-separated list of them) or a list."""
     if value is None or isinstance(value, str):
-        return _header_text(value, name)
-    if isinstance(value, Sequence):
-        items = [_header_text(item, name) for item in value]
-        if not all(items):
-            raise ValueError(f"{name} must not contain blank addresses")
-        return [item for item in items if item is not None]
-    raise TypeError(f"{name} must be a str or a list of str, not {type(value).__name__}")
+        return None if value is None else _filled_header_text(value, "references")
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        return [_filled_header_text(item, "references") for item in value]
+    raise TypeError(f"references must be a str or a list of str, not {type(value).__name__}")
 
 
 def _header_text(value: object, name: str) -> str | None:
     text = check_str(value, name)
     if text is not None and any(c in text for c in _HEADER_BREAKS):
         raise ValueError(f"{name} must not contain CR, LF or NUL")
+    return text
+
+
+def _filled_header_text(value: object, name: str) -> str:
+    text = _header_text(value, name)
+    if text is None or not text.strip():
+        raise ValueError(f"{name} must not be blank")
     return text
 
 
@@ -233,49 +277,55 @@ def _raw(value: object) -> str:
     return text
 
 
-async def build_email_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the arguments of ``create()`` and return the JSON body; nothing is sent here."""
-    body: dict[str, Any] = {}
-    for name, key in (("from_", "from"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc")):
-        body[key] = _addresses(arguments[name], name)
-    raw = arguments["raw"]
+async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> dict[str, Any]:
+    """Check a ``create()`` call's message fields and return them as JSON; nothing is sent here.
+
+    ``arguments`` is the method's ``locals()``; a field the method does not take reads as
+    ``None``. ``sending`` (``POST /v1/emails``) needs a sender and a recipient unless ``raw``
+    is given, and lets ``from_``/``to``/``cc``/``bcc`` set the envelope of a raw message. A
+    stored message (``POST /v1/messages``) is a draft that needs neither, but some content;
+    with no envelope to set, ``raw`` is then the only field.
+    """
+    get = arguments.get
+    body: dict[str, Any] = {
+        key: _addresses(get(name), name) for name, key in _ADDRESS_FIELDS.items()
+    }
+    raw = get("raw")
     if raw is not None:
-        given = [name for name in _CONTENT_FIELDS if arguments[name] is not None]
+        replaced = _CONTENT_FIELDS if sending else (*_ENVELOPE_FIELDS, *_CONTENT_FIELDS)
+        given = [name for name in replaced if get(name) is not None]
         if given:
             raise ValueError(
                 f"raw= replaces the generated message; do not also pass {', '.join(given)}"
             )
         body["raw"] = _raw(raw)
-    else:
+    elif sending:
         if not body["from"]:
             raise ValueError("from_ is required (the address the email is sent from)")
         if not any(body[key] for key in ("to", "cc", "bcc")):
             raise ValueError("at least one recipient is required in to, cc or bcc")
     for name, key in _HEADER_FIELDS.items():
-        body[key] = _header_text(arguments[name], name)
+        body[key] = _header_text(get(name), name)
     for name, key in _TEXT_FIELDS.items():
-        body[key] = check_str(arguments[name], name)
-    body["replyTo"] = _addresses(arguments["reply_to"], "reply_to")
-    body["references"] = _addresses(arguments["references"], "references")
-    body["headers"] = _headers(arguments["headers"])
-    body["date"] = date_param(arguments["date"], "date")
-    list_headers = arguments["list_"]
+        body[key] = check_str(get(name), name)
+    body["references"] = _references(get("references"))
+    body["headers"] = _headers(get("headers"))
+    body["date"] = date_param(get("date"), "date")
+    list_headers = get("list_")
     if list_headers is not None and not isinstance(list_headers, Mapping):
         raise TypeError("list_ must be a mapping such as {'unsubscribe': 'https://...'}")
     body["list"] = None if list_headers is None else dict(list_headers)
-    body["attachDataUrls"] = check_bool(arguments["attach_data_urls"], "attach_data_urls")
-    body["icalEvent"] = _ical_event(arguments["ical_event"])
-    body["alternatives"] = _alternatives(arguments["alternatives"])
+    body["attachDataUrls"] = check_bool(get("attach_data_urls"), "attach_data_urls")
+    body["icalEvent"] = _ical_event(get("ical_event"))
+    body["alternatives"] = _alternatives(get("alternatives"))
     body["textEncoding"] = check_choice(
-        arguments["text_encoding"], "text_encoding", ("quoted-printable", "base64")
+        get("text_encoding"), "text_encoding", ("quoted-printable", "base64")
     )
-    body["newline"] = check_choice(
-        arguments["newline"], "newline", ("\r\n", "\n", "windows", "unix")
-    )
-    body["priority"] = check_choice(arguments["priority"], "priority", ("high", "normal", "low"))
-    body["requireTLS"] = check_bool(arguments["require_tls"], "require_tls")
-    body["dsn"] = _dsn(arguments["dsn"])
-    attachments = arguments["attachments"]
+    body["newline"] = check_choice(get("newline"), "newline", ("\r\n", "\n", "windows", "unix"))
+    body["priority"] = check_choice(get("priority"), "priority", ("high", "normal", "low"))
+    body["requireTLS"] = check_bool(get("require_tls"), "require_tls")
+    body["dsn"] = _dsn(get("dsn"))
+    attachments = get("attachments")
     if attachments is not None:
         if isinstance(attachments, (str, bytes, Mapping)) or not isinstance(attachments, Sequence):
             raise TypeError("attachments must be a list")
@@ -288,4 +338,7 @@ async def build_email_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
                 "attachments are too large: the server takes at most 51 MB per request "
                 "(about 38 MB before base64 encoding)"
             )
-    return {key: value for key, value in body.items() if value is not None}
+    fields = drop_none(body)
+    if not fields:
+        raise ValueError("create() needs raw= or message fields (from_, to, subject, text...)")
+    return fields

@@ -13,9 +13,9 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from ._converter import structure
-from ._email_body import Addresses, AttachmentSource, build_email_body
+from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._pagination import AsyncPaginator
-from ._params import check_bool, check_str, drop_none, query_bool
+from ._params import check_bool, check_str, query_params
 from ._requester import Requester
 from ._urls import normalize_domain_name
 from .models import Email, EmailDetail, EmailLimit
@@ -92,19 +92,18 @@ class EmailsService:
         SMTP); ``is_scheduled=True`` keeps emails dated in the future. ``limit`` is the page
         size (1-100, default 25). Items are the list shape (no headers or raw message).
         """
-        query = drop_none(
+        query = query_params(
             {
                 "q": check_str(q, "q"),
                 "domain": None if domain is None else _domain(domain),
                 "sort": check_str(sort, "sort"),
+                "is_scheduled": check_bool(is_scheduled, "is_scheduled"),
             }
         )
-        if check_bool(is_scheduled, "is_scheduled") is not None:
-            query["is_scheduled"] = query_bool(bool(is_scheduled))
         return self._requester.paginate(
             Email,
             _MANY,
-            query={k: str(v) for k, v in query.items()},
+            query=query,
             limit=limit,
             default_limit=25,
             max_limit=100,
@@ -115,7 +114,7 @@ class EmailsService:
     async def create(
         self,
         *,
-        from_: str | None = None,
+        from_: Address | None = None,
         to: Addresses | None = None,
         cc: Addresses | None = None,
         bcc: Addresses | None = None,
@@ -123,7 +122,7 @@ class EmailsService:
         text: str | None = None,
         html: str | None = None,
         attachments: Sequence[AttachmentSource] | None = None,
-        sender: str | None = None,
+        sender: Address | None = None,
         reply_to: Addresses | None = None,
         in_reply_to: str | None = None,
         references: str | Sequence[str] | None = None,
@@ -152,7 +151,8 @@ class EmailsService:
         build the message from ``from_``, recipients, ``subject``, ``text``/``html`` and
         ``attachments`` (bytes, ``pathlib.Path`` or :class:`EmailAttachment`), or pass a
         complete RFC 822 message as ``raw`` (``from_``/``to``/``cc``/``bcc`` then only set
-        the envelope).
+        the envelope). Addresses may also be Nodemailer address objects
+        (``{"name": "Sales", "address": "sales@example.com"}``).
 
         Never retried after the request may have reached the server, whatever the retry
         policy says: a connection error means "maybe queued". Set ``message_id`` to look it
@@ -161,7 +161,7 @@ class EmailsService:
         """
         if not isinstance(retry_unsafe, bool):
             raise TypeError("retry_unsafe must be a bool")
-        body = await build_email_body(locals())
+        body = await build_email_body(locals(), sending=True)
         response = await self._requester.send(
             "POST", _MANY, json=body, allow_non_idempotent_retry=retry_unsafe
         )

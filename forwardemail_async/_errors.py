@@ -30,6 +30,7 @@ __all__ = [
     "RateLimitError",
     "RequestTimeoutError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "ServerError",
     "error_from_response",
 ]
@@ -249,6 +250,25 @@ def _rebuild_decode(message: str, body: object) -> ResponseDecodeError:
     return ResponseDecodeError(message, body=body)
 
 
+class ResponseTooLargeError(ResponseDecodeError):
+    """A 2xx answer was longer than the client's ``max_response_size``; reading stopped there.
+
+    The server did answer (so it acted on the request); ``limit`` is the cap in bytes and
+    ``body`` the part that was read. Not retried: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, limit: int, body: object = None) -> None:
+        super().__init__(message, body=body)
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_too_large, (self.message, self.limit, self.body))
+
+
+def _rebuild_too_large(message: str, limit: int, body: object) -> ResponseTooLargeError:
+    return ResponseTooLargeError(message, limit=limit, body=body)
+
+
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -317,10 +337,10 @@ def error_from_response(
     if "json" in content_type or stripped[:1] in ("{", "["):
         try:
             parsed = json.loads(text)
-        except ValueError:
-            parsed = text
-        else:
             message, error = _message_from_json(parsed)
+        except (ValueError, RecursionError):
+            # Not JSON, or nested too deeply to decode or to show: keep it as text.
+            parsed, message, error = text, None, None
     if message is None:
         if "html" in content_type or stripped[:1] == "<":
             message = _message_from_html(text)

@@ -7,8 +7,9 @@ domain: ~30 µs per alias, four times the cost of decoding its JSON. For each
 function that
 
 * checks every value by exact type inline (``type(v) is str``), with no hook call;
-* creates the instance with ``object.__new__`` and stores only the keys the JSON carries,
-  through the slots' own descriptors (absent fields take their default when first read);
+* stores only the keys the JSON carries, with plain attribute stores into an unfrozen twin
+  of the class that then becomes the real class (absent fields take their default when
+  first read, see ``_lazy_defaults.py``);
 * keeps JSON lists of scalars and ``dict[str, Any]`` objects as they are instead of copying
   them (the data is freshly decoded and nobody else holds it);
 * collects unknown keys into ``extra_fields`` only when there are any.
@@ -60,15 +61,34 @@ def _union_parts(type_: Any) -> tuple[tuple[Any, ...], bool] | None:
 
 
 def _builder_class(cls: type[Any]) -> type[Any]:
-    """A plain twin of the frozen ``cls``: the same bases and the same slots, nothing else.
+    """A subclass of the frozen ``cls`` that adds no slots and unfreezes attribute stores.
 
     The fast function fills an instance of it with ordinary attribute stores (the cheapest
     store Python has, specialised for slots: no call per field), then assigns
-    ``__class__ = cls``, which Python allows because the two layouts are identical. The twin
-    never escapes.
+    ``__class__ = cls``, which Python allows because the layouts are identical. Both
+    ``__setattr__`` and ``__delattr__`` must be ``object``'s for Python to use its generic
+    store. The builder never escapes.
     """
-    namespace = {"__slots__": cls.__dict__["__slots__"], "__module__": cls.__module__}
-    return type(f"{cls.__name__}Builder", cls.__bases__, namespace)
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": cls.__module__,
+    }
+    return type(f"{cls.__name__}Builder", (cls,), namespace)
+
+
+_EXTRA = "{k: x for k, x in o.items() if k not in _declared}"
+
+
+def _without_none(type_: Any) -> Any:
+    """``X`` for ``X | None`` (``A | B`` for ``A | B | None``); ``None`` if ``None`` is not
+    a member."""
+    union = _union_parts(type_)
+    if union is None or not union[1]:
+        return None
+    members = union[0]
+    return members[0] if len(members) == 1 else Union[members]  # noqa: UP007
 
 
 def _indent(lines: list[str]) -> list[str]:
@@ -84,6 +104,7 @@ class FastStructurer:
         self._parse_datetime = parse_datetime
         self._made: dict[type[Any], FastFunction] = {}
         self._making: set[type[Any]] = set()
+        self._looked_up: dict[Any, FastFunction | None] = {}
 
     @staticmethod
     def supports(cls: Any) -> bool:
@@ -102,6 +123,18 @@ class FastStructurer:
                 return False
         return True
 
+    def lookup(self, cls: Any) -> FastFunction | None:
+        """The fast function of ``cls``, or ``None`` if it is not supported (cached)."""
+        try:
+            return self._looked_up[cls]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: not a model class
+            return None
+        found = self.function(cls) if self.supports(cls) else None
+        self._looked_up[cls] = found
+        return found
+
     def function(self, cls: type[Any]) -> FastFunction:
         """The fast function of a supported model."""
         made = self._made.get(cls)
@@ -115,45 +148,48 @@ class FastStructurer:
 
     def _generate(self, cls: type[Any]) -> FastFunction:
         attrs.resolve_types(cls)
+        fields = attrs.fields(cls)
+        names = [field.name for field in fields if field.name != "extra_fields"]
         namespace: dict[str, Any] = {
             "_Miss": Miss,
             "_M": _MISSING,
             "_new": object.__new__,
             "_cls": cls,
             "_builder": _builder_class(cls),
-            "_declared": frozenset(field.name for field in attrs.fields(cls)),
+            "_declared": frozenset(names),
         }
-        body = [
-            "if type(o) is not dict:",
-            "    raise _Miss",
-            "self = _new(_builder)",
-            "get = o.get",
-            "found = 0",
-            "size = len(o)",
-        ]
-        fields = attrs.fields(cls)
-        has_extra_fields = False
+        # The first fields of a big model count the keys they store, to stop early.
+        counted = _EARLY_EXIT_FIELDS if len(fields) > _EARLY_EXIT_MIN_FIELDS else 0
+        body = ["if type(o) is not dict:", "    raise _Miss", "self = _new(_builder)"]
+        body.append("get = o.get")
+        if counted:
+            body += ["found = 0", "size = len(o)"]
         for index, field in enumerate(fields):
             if field.name == "extra_fields":
-                has_extra_fields = True
                 continue
-            check = self._check(field.type, f"f{index}", namespace)
-            store = [*check, f"self.{field.name} = v", "found += 1"]
-            if len(fields) > _EARLY_EXIT_MIN_FIELDS and index < _EARLY_EXIT_FIELDS:
-                # Every key is stored: skip looking up the many fields still to come.
-                store += ["if found == size:", "    self.__class__ = _cls", "    return self"]
+            tag, store_field = f"f{index}", f"self.{field.name} = v"
+            present = _without_none(field.type)
+            if index >= counted and field.default is None and present is not None:
+                # Absent or null: leave the slot empty, it reads as the default None.
+                check = self._check(present, tag, namespace)
+                body += [f"v = get({field.name!r})", "if v is not None:"]
+                body += _indent([*check, store_field])
+                continue
+            store = [*self._check(field.type, tag, namespace), store_field]
+            if index < counted:
+                store += ["found += 1", "if found == size:", "    self.__class__ = _cls"]
+                store += ["    return self"]
             body.append(f"v = get({field.name!r}, _M)")
             if field.default is attrs.NOTHING:
                 body += ["if v is _M:", "    raise _Miss", *store]
             else:
                 body += ["if v is not _M:", *_indent(store)]
-        if has_extra_fields:
-            body += [
-                "if found != size:",
-                "    self.extra_fields = {k: x for k, x in o.items() if k not in _declared}",
-            ]
+        # Unknown keys: one subset test in C.
+        body.append("if not o.keys() <= _declared:")
+        if len(names) < len(fields):
+            body.append(f"    self.extra_fields = {_EXTRA}")
         else:
-            body += ["if found != size:", "    raise _Miss"]
+            body.append("    raise _Miss")
         body += ["self.__class__ = _cls", "return self"]
         name = f"structure_{cls.__name__}_fast"
         source = "\n".join([f"def {name}(o):", *_indent(body)])
@@ -195,7 +231,8 @@ class FastStructurer:
             if item is Any:
                 return head
             if item in _SCALARS:
-                loop = ["for x in v:", f"    if type(x) is not {item.__name__}:", "        raise _Miss"]
+                loop = ["for x in v:", f"    if type(x) is not {item.__name__}:"]
+                loop.append("        raise _Miss")
                 return [*head, *loop]
             if self._inlinable(item):
                 namespace[f"_{tag}"] = self.function(item)

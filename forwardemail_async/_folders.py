@@ -7,7 +7,7 @@ The published docs also list ``POST /v1/folders/:id/copy``; the server has no su
 from __future__ import annotations
 
 from ._pagination import AsyncPaginator
-from ._params import check_bool, query_bool
+from ._params import check_bool, query_params
 from ._requester import Requester
 from ._urls import folder_segment
 from .models import Folder
@@ -49,12 +49,10 @@ class FoldersService:
 
         ``subscribed`` keeps only the (un)subscribed ones.
         """
-        checked = check_bool(subscribed, "subscribed")
-        query = {} if checked is None else {"subscribed": query_bool(checked)}
         return self._requester.paginate(
             Folder,
             _MANY,
-            query=query,
+            query=query_params({"subscribed": check_bool(subscribed, "subscribed")}),
             limit=limit,
             default_limit=25,
             max_limit=100,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ._params import check_bool, check_int, check_str, date_param, drop_none, query_bool
+from ._params import check_bool, check_int, check_str, date_param, query_params
 
 __all__ = ["BOOLEAN_FILTERS", "HEADER_FILTERS", "filter_query", "shape_query"]
 
@@ -97,7 +97,7 @@ def filter_query(arguments: Mapping[str, object]) -> dict[str, str]:
     if low is not None and high is not None and low > high:
         raise ValueError(f"min_size ({low}) must not exceed max_size ({high})")
     query.update(min_size=low, max_size=high)
-    return _strings(drop_none(query))
+    return query_params(query)
 
 
 def shape_query(
@@ -115,11 +115,4 @@ def shape_query(
         "nodemailer": check_bool(nodemailer, "nodemailer"),
         "attachments": check_bool(attachments, "attachments"),
     }
-    return _strings(drop_none(toggles))
-
-
-def _strings(query: Mapping[str, object]) -> dict[str, str]:
-    return {
-        key: query_bool(value) if isinstance(value, bool) else str(value)
-        for key, value in query.items()
-    }
+    return query_params(toggles)

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Literal, overload
 
+from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._ids import object_id
-from ._message_compose import Address, Addresses, Attachment, Priority, compose_body
 from ._message_query import filter_query, shape_query
 from ._pagination import AsyncPaginator
 from ._params import check_str_list
@@ -173,21 +173,24 @@ class MessagesService:
         subject: str | None = None,
         text: str | None = None,
         html: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | Sequence[str]] | None = None,
         message_id: str | None = None,
         in_reply_to: str | None = None,
         references: str | Sequence[str] | None = None,
-        date: datetime | None = None,
-        attachments: Sequence[Attachment] | None = None,
-        priority: Priority | None = None,
+        date: datetime | date | str | None = None,
+        attachments: Sequence[AttachmentSource] | None = None,
+        priority: Literal["high", "normal", "low"] | None = None,
     ) -> Message:
         """Store a message in ``folder`` (``INBOX`` by default; created if missing). It is
         not sent.
 
         Give the whole RFC 822 message as ``raw``, or fields from which the server composes
-        it. ``flags`` are IMAP flags (``\\Seen`` marks it read, ``\\Draft`` a draft).
+        it, checked as by :meth:`~forwardemail_async.EmailsService.create` but with no sender
+        or recipient required (a draft): addresses may be Nodemailer address objects,
+        ``attachments`` bytes, ``pathlib.Path`` or :class:`~forwardemail_async.EmailAttachment`.
+        ``flags`` are IMAP flags (``\\Seen`` marks it read, ``\\Draft`` a draft).
         """
-        body = compose_body(locals())
+        body = await build_email_body(locals(), sending=False)
         if folder is not None:
             folder_segment(folder)
             body["folder"] = folder

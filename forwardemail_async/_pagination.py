@@ -55,8 +55,11 @@ def _next_from_link(response: Response, page: int) -> bool:
     nxt = links.get("next")
     if nxt is None:
         return False
-    raw = URL(nxt).query.get("page", "")
-    return raw.isdigit() and int(raw) > page
+    try:
+        raw = URL(nxt).query.get("page", "")
+        return raw.isascii() and raw.isdigit() and int(raw) > page
+    except ValueError:  # a malformed URL (bad port, open IPv6 bracket) or page number
+        return False
 
 
 class AsyncPaginator(Generic[T]):
@@ -141,7 +144,7 @@ class AsyncPaginator(Generic[T]):
         """The total number of items (``X-Item-Count``), read with a one-item request."""
         page = await self._get_page(1, limit=1)
         if page.item_count is None:
-            raise ValueError("the server did not send X-Item-Count for this list")
+            raise ResponseDecodeError("the server did not send X-Item-Count for this list")
         return page.item_count
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:

@@ -22,6 +22,7 @@ __all__ = [
     "date_param",
     "drop_none",
     "query_bool",
+    "query_params",
 ]
 
 _SPLIT_RE = re.compile(r"[\s,]+")
@@ -127,18 +128,41 @@ def query_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-_HEADER_FORBIDDEN = ("\r", "\n", "\x00")
+def query_params(values: Mapping[str, object]) -> dict[str, str]:
+    """Checked values as query parameters: ``None`` (not given) is left out, bools are spelled
+    as the server reads them, anything else is its ``str()``."""
+    return {
+        key: query_bool(value) if isinstance(value, bool) else str(value)
+        for key, value in values.items()
+        if value is not None
+    }
+
+
+# RFC 9110: a field name is a token; a value is visible characters, spaces and tabs (and
+# non-ASCII text). Any other control character could end the header or the request early.
+_HEADER_NAME_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Headers that frame the request or carry credentials are the client's to set: a stray
+# Content-Length or Transfer-Encoding would desynchronise the connection, and the API key
+# belongs in api_key=, which no repr or log shows.
+_RESERVED_HEADERS = frozenset(
+    {"authorization", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
+)
 
 
 def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Copy user-supplied headers, refusing values that could inject more headers."""
+    """Copy user-supplied headers, refusing names and values that could inject more headers
+    or change how the request is framed."""
     checked: dict[str, str] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise TypeError("header names and values must be str")
-        if not name or any(c in name for c in (*_HEADER_FORBIDDEN, ":", " ")):
+        if not _HEADER_NAME_RE.fullmatch(name):
             raise ValueError(f"invalid header name {name!r}")
-        if any(c in value for c in _HEADER_FORBIDDEN):
-            raise ValueError(f"header {name!r} must not contain CR, LF or NUL")
+        if name.lower() in _RESERVED_HEADERS:
+            hint = "; pass credentials as api_key=" if name.lower() == "authorization" else ""
+            raise ValueError(f"header {name!r} is set by the client itself{hint}")
+        if _HEADER_VALUE_FORBIDDEN_RE.search(value):
+            raise ValueError(f"header {name!r} must not contain CR, LF, NUL or other controls")
         checked[name] = value
     return checked

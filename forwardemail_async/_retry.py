@@ -37,8 +37,16 @@ class RetryDetails:
 
 
 def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number, not {type(value).__name__}")
+    if not value >= 0:  # NaN too: it compares false with everything, so nothing would stop
         raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _retry_count(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be an int, not {type(value).__name__}")
+    _non_negative(_instance, attribute, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,7 +61,7 @@ class RetryPolicy:
     ``retry_after``. ``deadline`` bounds the whole call, attempts and sleeps included.
     """
 
-    max_retries: int = attrs.field(default=2, validator=_non_negative)
+    max_retries: int = attrs.field(default=2, validator=_retry_count)
     initial_delay: float = attrs.field(default=0.5, validator=_non_negative)
     max_delay: float = attrs.field(default=8.0, validator=_non_negative)
     multiplier: float = attrs.field(default=2.0, validator=_non_negative)
@@ -69,7 +77,7 @@ class RetryPolicy:
     def _check_deadline(
         self, _attribute: attrs.Attribute[float | None], value: float | None
     ) -> None:
-        if value is not None and value <= 0:
+        if value is not None and not value > 0:  # NaN would never pass
             raise ValueError(f"deadline must be > 0 seconds, got {value!r}")
 
     @classmethod

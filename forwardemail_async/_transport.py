@@ -25,6 +25,7 @@ from ._errors import (
     APITimeoutError,
     ForwardEmailError,
     RateLimitError,
+    ResponseTooLargeError,
     error_from_response,
 )
 from ._gate import RequestGate
@@ -41,9 +42,13 @@ from ._retry import RetryDetails, RetryPolicy, decide_retry
 from ._urls import build_url, render_path
 from ._version import __version__
 
-__all__ = ["RequestOptions", "Transport"]
+__all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "RequestOptions", "Transport"]
 
 logger = logging.getLogger("forwardemail_async")
+
+# The most bytes read from one answer unless the client says otherwise (a message with its
+# attachments, base64 in JSON, is the largest legitimate answer: well below this).
+DEFAULT_MAX_RESPONSE_SIZE = 128 * 1024 * 1024
 
 USER_AGENT = (
     f"forwardemail_async/{__version__} aiohttp/{aiohttp.__version__} "
@@ -77,6 +82,7 @@ class Transport:
         connect_timeout: float | None,
         session: aiohttp.ClientSession | None,
         accept_language: str | None,
+        max_response_size: int | None = None,
     ) -> None:
         self.base_url = base_url
         self.clock = clock
@@ -91,6 +97,7 @@ class Transport:
             headers.update(check_headers({"Accept-Language": accept_language}))
         self._default_headers = headers
         self.rate_limit: RateLimitInfo | None = None
+        self.max_response_size = max_response_size
 
     @property
     def closed(self) -> bool:
@@ -183,7 +190,8 @@ class Transport:
                 failure = exc
                 request_sent = exc.request_sent
             else:
-                response = attrs.evolve(response, retries=attempt - 1)
+                if attempt > 1:  # evolve costs as much as the rest of this loop
+                    response = attrs.evolve(response, retries=attempt - 1)
                 if response.status < 300:
                     return response
                 status = response.status
@@ -299,7 +307,7 @@ class Transport:
                     timeout=self._client_timeout,
                 ) as resp,
             ):
-                payload = await resp.read()
+                payload, cut_off = await _read_body(resp, self.max_response_size)
                 status = resp.status
                 reason = resp.reason
                 response_headers = resp.headers
@@ -339,6 +347,13 @@ class Transport:
             raise APIConnectionError(
                 f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route
             )
+        if cut_off and status < 300:
+            raise ResponseTooLargeError(
+                f"{method} {route}: the answer ({status}) is longer than max_response_size="
+                f"{self.max_response_size} bytes; reading stopped there",
+                limit=len(payload),
+                body=payload,
+            )
         elapsed = self.clock.monotonic() - started
         info = parse_rate_limit(response_headers)
         if info is not None:
@@ -374,3 +389,20 @@ def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
     if body is not None and len(body) > _STREAM_BODIES_ABOVE:
         return io.BytesIO(body)
     return body
+
+
+async def _read_body(resp: aiohttp.ClientResponse, limit: int | None) -> tuple[bytes, bool]:
+    """The body, but no more than ``limit`` bytes (after decompression); the flag tells
+    whether more was cut off. A cut-off connection is closed, never reused."""
+    if limit is None:
+        return await resp.read(), False
+    length = resp.content_length
+    if length is not None and length <= limit and "Content-Encoding" not in resp.headers:
+        return await resp.read(), False  # the framing itself bounds the body
+    chunks = bytearray()
+    async for chunk in resp.content.iter_any():
+        chunks += chunk
+        if len(chunks) > limit:
+            resp.close()
+            return bytes(chunks[:limit]), True
+    return bytes(chunks), False

@@ -8,6 +8,7 @@ percent-encode it; the result is joined into an already-encoded path.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -35,7 +36,8 @@ _SEGMENT_SAFE = "!$'()*,;:@"
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\s]")
 _CONTROL_ONLY_RE = re.compile(r"[\x00-\x1f\x7f]")
 _FORBIDDEN_IN_ID = frozenset("/?#%\\")
-_DOMAIN_LABEL_RE = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$", re.UNICODE)
+# Letters, digits and inner hyphens; no "_" (the server's isFQDN check refuses it).
+_DOMAIN_LABEL_RE = re.compile(r"^[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?$", re.UNICODE)
 
 
 def _require_text(value: object, what: str) -> str:
@@ -68,12 +70,22 @@ def domain_segment(value: object, what: str = "domain") -> str:
 
     The server matches ``:domain_id`` exactly against the stored id or the lowercase Unicode
     name, so names are lowercased and punycode labels (``xn--...``) are decoded to Unicode.
+    Valid answers are cached: most calls name the same few domains.
     """
+    if isinstance(value, str) and isinstance(what, str):
+        return _cached_domain_segment(value, what)
+    return _domain_segment(value, what)
+
+
+def _domain_segment(value: object, what: str) -> str:
     text = _require_text(value, what)
     bad = _FORBIDDEN_IN_ID.intersection(text)
     if bad:
         raise ValueError(f"{what} must not contain {''.join(sorted(bad))!r}: {value!r}")
     return _encode(normalize_domain_name(text, what))
+
+
+_cached_domain_segment = functools.lru_cache(maxsize=256)(_domain_segment)
 
 
 def normalize_domain_name(text: str, what: str = "domain") -> str:
@@ -151,6 +163,20 @@ def build_url(base: str, path: str, query: Mapping[str, str] | None = None) -> U
     return url
 
 
+_HOST_RE = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?"
+)
+
+
+def _is_host(raw_host: str) -> bool:
+    """An IP address or an ASCII (punycoded) host name; yarl passes some garbage through."""
+    try:
+        ipaddress.ip_address(raw_host)
+    except ValueError:
+        return _HOST_RE.fullmatch(raw_host) is not None
+    return True
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -169,9 +195,15 @@ def normalize_base_url(value: str | URL, *, allow_insecure_http: bool = False) -
     """
     if not isinstance(value, (str, URL)):
         raise TypeError(f"base_url must be a str or yarl.URL, not {type(value).__name__}")
+    if isinstance(value, str) and _CONTROL_RE.search(value):
+        # yarl would quietly drop them: "https://api.example\r\nX: 1" becomes the host
+        # "api.examplex" with port 1, and the API key would go there.
+        raise ValueError(f"base_url must not contain whitespace or control characters: {value!r}")
     url = URL(value)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an absolute http(s) URL, got {str(value)!r}")
+    if not _is_host(url.raw_host or ""):
+        raise ValueError(f"base_url has no valid host name: {str(value)!r}")
     if url.user is not None or url.password is not None:
         raise ValueError("base_url must not contain credentials; pass api_key= instead")
     if url.query_string or url.fragment:

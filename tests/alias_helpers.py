@@ -1,10 +1,13 @@
-"""Opening an alias session against the fake: an IMAP alias, its generated password, and
-``client.as_alias``. Shared by the alias-authenticated resource tests."""
+"""Shared by the alias-authenticated resource tests: opening an alias session against the
+fake (an IMAP alias, its generated password, ``client.as_alias``), and the test that bad
+input is refused before anything is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import TypeVar
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
+
+import pytest
 
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeAlias, FakeForwardEmail, FakeUser
@@ -37,3 +40,35 @@ async def invoke(call: Callable[[T], object], target: T) -> None:
     result = call(target)
     if isinstance(result, Coroutine):
         await result
+
+
+Refusal = tuple[Callable[..., object], type[Exception], str]
+"""``(call, exc, match)``: ``call(session)`` raises ``exc`` with ``match`` in its message.
+
+The calls take ``...`` rather than a typed session so that their deliberately wrong
+arguments are not type errors."""
+
+
+def refused_before_sending(
+    refusals: Sequence[Refusal],
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    """The test that each refusal raises before a request is sent, parametrized by the table.
+
+    A module assigns it to a ``test_*`` name; each call runs on the ``session`` fixture
+    (``conftest.py``).
+    """
+
+    @pytest.mark.parametrize(("call", "exc", "match"), refusals)
+    async def test(
+        session: fe.AliasSession,
+        fake: FakeForwardEmail,
+        call: Callable[[fe.AliasSession], object],
+        exc: type[Exception],
+        match: str,
+    ) -> None:
+        before = len(fake.requests)
+        with pytest.raises(exc, match=match):
+            await invoke(call, session)
+        assert len(fake.requests) == before
+
+    return test

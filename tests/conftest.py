@@ -1,4 +1,5 @@
-"""Shared fixtures: a fake Forward Email server on 127.0.0.1 and a client pointed at it.
+"""Shared fixtures: a fake Forward Email server on 127.0.0.1, a client pointed at it, and an
+alias session of that client.
 
 Client and server share one :class:`ManualClock`, so retry waits and rate-limit windows move
 the same simulated time and no test sleeps.
@@ -15,6 +16,8 @@ import pytest
 
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
+
+from .alias_helpers import open_session
 
 
 @pytest.fixture
@@ -44,6 +47,14 @@ async def client(
 ) -> AsyncIterator[fe.ForwardEmail]:
     async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=clock) as c:
         yield c
+
+
+@pytest.fixture
+async def session(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
+) -> fe.AliasSession:
+    """The client's session as ``me@example.com``, an IMAP alias (see ``alias_helpers``)."""
+    return (await open_session(client, fake, user))[0]
 
 
 @pytest.fixture(autouse=True)

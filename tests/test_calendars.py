@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async.testing import FakeForwardEmail, FakeUser
+from forwardemail_async.testing import FakeForwardEmail
 
-from .alias_helpers import invoke, open_session
+from .alias_helpers import refused_before_sending
 
 
 def ical(summary: str, start: str, end: str, *, uid: str = "u1", extra: str = "") -> str:
@@ -23,13 +22,6 @@ def ical(summary: str, start: str, end: str, *, uid: str = "u1", extra: str = ""
 
 
 LUNCH = ical("Lunch", "20250101T120000Z", "20250101T130000Z")
-
-
-@pytest.fixture
-async def session(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
-) -> fe.AliasSession:
-    return (await open_session(client, fake, user))[0]
 
 
 # Calendars --------------------------------------------------------------------------------------
@@ -203,8 +195,7 @@ async def test_server_refuses_bad_sort_and_ranges(session: fe.AliasSession) -> N
         assert info.value.message == message
 
 
-@pytest.mark.parametrize(
-    ("call", "exc", "match"),
+test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         (lambda s: s.calendars.create(""), ValueError, "blank"),
         (lambda s: s.calendars.create(None), TypeError, "name"),
@@ -232,16 +223,5 @@ async def test_server_refuses_bad_sort_and_ranges(session: fe.AliasSession) -> N
             "before",
         ),
         (lambda s: s.calendar_events.list(limit=101), ValueError, "limit"),
-    ],
+    ]
 )
-async def test_bad_input_never_reaches_the_wire(
-    session: fe.AliasSession,
-    fake: FakeForwardEmail,
-    call: Callable[[fe.AliasSession], object],
-    exc: type[Exception],
-    match: str,
-) -> None:
-    before = len(fake.requests)
-    with pytest.raises(exc, match=match):
-        await invoke(call, session)
-    assert len(fake.requests) == before

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async.testing import FakeForwardEmail, FakeUser, _contacts
+from forwardemail_async.testing import FakeForwardEmail, _contacts
 
-from .alias_helpers import invoke, open_session
+from .alias_helpers import refused_before_sending
 
 VCARD = "BEGIN:VCARD\nVERSION:3.0\nUID:vc-1\nN:Lovelace;Ada;;;\nEMAIL:ada@example.org\nEND:VCARD"
-
-
-@pytest.fixture
-async def session(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
-) -> fe.AliasSession:
-    return (await open_session(client, fake, user))[0]
 
 
 async def test_create_retrieve_update_delete(
@@ -132,8 +123,7 @@ async def test_empty_list_reports_one_page(
     assert fake.requests[-1].query["limit"] == "100"
 
 
-@pytest.mark.parametrize(
-    ("call", "exc", "match"),
+test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         (lambda s: s.contacts.create(), ValueError, "full_name or content"),
         (lambda s: s.contacts.create(full_name=" "), ValueError, "blank"),
@@ -148,16 +138,5 @@ async def test_empty_list_reports_one_page(
         (lambda s: s.contacts.update("x", full_name="y", if_match=""), TypeError, "if_match"),
         (lambda s: s.contacts.delete("x", if_match="a\r\nb"), ValueError, "If-Match"),
         (lambda s: s.contacts.list(limit=10001), ValueError, "limit"),
-    ],
+    ]
 )
-async def test_bad_input_never_reaches_the_wire(
-    session: fe.AliasSession,
-    fake: FakeForwardEmail,
-    call: Callable[[fe.AliasSession], object],
-    exc: type[Exception],
-    match: str,
-) -> None:
-    before = len(fake.requests)
-    with pytest.raises(exc, match=match):
-        await invoke(call, session)
-    assert len(fake.requests) == before

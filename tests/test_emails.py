@@ -142,6 +142,40 @@ async def test_attachments_travel_base64_encoded(
     assert parts[0].get_payload(decode=True) == b"a,b\n1,2\n"
 
 
+@pytest.mark.usefixtures("domain")
+async def test_addresses_may_be_nodemailer_address_objects(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    email = await client.emails.create(
+        from_={"name": "Sales", "address": "sales@example.com"},
+        to=["a@example.org", {"name": "B", "address": "b@example.org"}],
+        cc={"address": "c@example.org"},
+        sender={"address": "sales@example.com"},
+        reply_to={"name": "Replies", "address": "replies@example.com"},
+        subject="Objects",
+        text="Hi",
+        attachments=[{"filename": "n.bin", "content": b"\x00\x01"}],
+    )
+    sent = fake.requests[-1].json_body
+    assert sent["from"] == {"name": "Sales", "address": "sales@example.com"}
+    assert sent["to"] == ["a@example.org", {"name": "B", "address": "b@example.org"}]
+    assert sent["cc"] == {"address": "c@example.org"}
+    assert sent["attachments"] == [
+        {
+            "filename": "n.bin",
+            "content": base64.b64encode(b"\x00\x01").decode(),
+            "encoding": "base64",
+        }
+    ]
+    assert email.envelope is not None
+    assert (email.envelope.from_, email.envelope.to) == (
+        "sales@example.com",
+        ["a@example.org", "b@example.org", "c@example.org"],
+    )
+    assert email.headers["From"] == "Sales <sales@example.com>"
+    assert email.headers["Reply-To"] == "Replies <replies@example.com>"
+
+
 def test_envelope_from_is_from_underscore_in_python_and_from_in_json() -> None:
     data = {"from": "a@example.com", "to": ["b@example.org"], "future": 1}
     envelope = structure(data, fe.EmailEnvelope, what="test")
@@ -180,6 +214,9 @@ async def test_raw_message_sets_the_envelope_from_its_headers(client: fe.Forward
     [
         ({"from_": None}, ValueError, "from_ is required"),
         ({"to": None}, ValueError, "recipient"),
+        ({"to": {"name": "No address"}}, ValueError, "address objects"),
+        ({"from_": {"address": "sales@example.com", "email": "x"}}, ValueError, "address objects"),
+        ({"reply_to": {"address": "a@b.c", "name": "A\r\nBcc: x@y.z"}}, ValueError, "CR, LF"),
         ({"raw": "From: a@b.c\r\n\r\nx"}, ValueError, "raw= replaces"),
         ({"attachments": ["report.pdf"]}, TypeError, "pathlib.Path"),
         ({"attachments": [{"path": "/etc/passwd"}]}, ValueError, "path"),

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 import forwardemail_async as fe
 from forwardemail_async._urls import folder_segment
-from forwardemail_async.testing import FakeAlias, FakeForwardEmail, FakeUser, mailbox
+from forwardemail_async.testing import FakeForwardEmail, mailbox
 
-from .alias_helpers import invoke, open_session
-
-
-@pytest.fixture
-async def opened(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
-) -> tuple[fe.AliasSession, FakeAlias]:
-    session, alias, _ = await open_session(client, fake, user)
-    return session, alias
-
-
-@pytest.fixture
-def session(opened: tuple[fe.AliasSession, FakeAlias]) -> fe.AliasSession:
-    return opened[0]
+from .alias_helpers import DOMAIN, refused_before_sending
 
 
 async def test_a_new_mailbox_lists_its_default_folders_by_path(
@@ -35,11 +20,8 @@ async def test_a_new_mailbox_lists_its_default_folders_by_path(
     assert fake.requests[-1].query == {"page": "1", "limit": "25"}
 
 
-async def test_subscribed_filter(
-    opened: tuple[fe.AliasSession, FakeAlias], fake: FakeForwardEmail
-) -> None:
-    session, alias = opened
-    junk = mailbox(fake, alias).folder("Junk")
+async def test_subscribed_filter(session: fe.AliasSession, fake: FakeForwardEmail) -> None:
+    junk = mailbox(fake, fake.aliases_of(DOMAIN)[0]).folder("Junk")
     assert junk is not None
     junk.subscribed = False
     unsubscribed = await session.folders.list(subscribed=False).collect()
@@ -110,8 +92,7 @@ async def test_server_requires_a_path(session: fe.AliasSession) -> None:
     assert info.value.message == "Folder must have either name or path."
 
 
-@pytest.mark.parametrize(
-    ("call", "exc", "match"),
+test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         (lambda s: s.folders.create(""), ValueError, "path"),
         (lambda s: s.folders.create("/Top"), ValueError, "path"),
@@ -123,19 +104,8 @@ async def test_server_requires_a_path(session: fe.AliasSession) -> None:
         (lambda s: s.folders.update("INBOX", path=" "), ValueError, "path"),
         (lambda s: s.folders.delete(None), TypeError, "folder"),
         (lambda s: s.folders.list(subscribed="no"), TypeError, "subscribed"),
-    ],
+    ]
 )
-async def test_bad_input_never_reaches_the_wire(
-    session: fe.AliasSession,
-    fake: FakeForwardEmail,
-    call: Callable[[fe.AliasSession], object],
-    exc: type[Exception],
-    match: str,
-) -> None:
-    before = len(fake.requests)
-    with pytest.raises(exc, match=match):
-        await invoke(call, session)
-    assert len(fake.requests) == before
 
 
 @pytest.mark.parametrize(

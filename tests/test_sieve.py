@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async.testing import FakeAlias, FakeForwardEmail, FakeUser
+from forwardemail_async.testing import FakeForwardEmail, FakeUser
 
-from .alias_helpers import DOMAIN, invoke, open_session
+from .alias_helpers import DOMAIN, invoke, open_session, refused_before_sending
 
 SCRIPT = (
     'require ["fileinto"];\n\nif header :contains "subject" "test" {\n  fileinto "INBOX.test";\n}\n'
@@ -18,19 +18,6 @@ SCRIPT = (
 BROKEN = (
     'require ["fileinto"\n\nif header :contains "subject" "test" {\n  fileinto "INBOX.test";\n}\n'
 )
-
-
-@pytest.fixture
-async def opened(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
-) -> tuple[fe.AliasSession, FakeAlias]:
-    session, alias, _ = await open_session(client, fake, user)
-    return session, alias
-
-
-@pytest.fixture
-def session(opened: tuple[fe.AliasSession, FakeAlias]) -> fe.AliasSession:
-    return opened[0]
 
 
 async def test_alias_auth_lifecycle(session: fe.AliasSession) -> None:
@@ -120,9 +107,8 @@ async def test_token_form_sees_the_same_scripts(
     assert (await sieve.delete(DOMAIN, "me", "other")).deleted is True
 
 
-async def test_token_form_alias_guards(
-    client: fe.ForwardEmail, opened: tuple[fe.AliasSession, FakeAlias], fake: FakeForwardEmail
-) -> None:
+@pytest.mark.usefixtures("session")  # the domain and its IMAP alias "me"
+async def test_token_form_alias_guards(client: fe.ForwardEmail, fake: FakeForwardEmail) -> None:
     fake.add_alias(DOMAIN, "plain")  # no IMAP
     fake.add_alias(DOMAIN, "*")
     sieve = client.aliases.sieve_scripts
@@ -153,8 +139,7 @@ async def test_alias_auth_without_imap_is_refused(
     assert info.value.headers["WWW-Authenticate"] == 'Basic realm="forwardemail/api"'
 
 
-@pytest.mark.parametrize(
-    ("call", "exc", "match"),
+test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         (lambda s: s.sieve_scripts.create("", SCRIPT), ValueError, "name"),
         (lambda s: s.sieve_scripts.create("x", "  "), ValueError, "content"),
@@ -163,19 +148,8 @@ async def test_alias_auth_without_imap_is_refused(
         (lambda s: s.sieve_scripts.update("x", None), ValueError, "content"),
         (lambda s: s.sieve_scripts.delete(".."), ValueError, "script"),
         (lambda s: s.sieve_scripts.activate("a\tb"), ValueError, "script"),
-    ],
+    ]
 )
-async def test_bad_input_never_reaches_the_wire(
-    session: fe.AliasSession,
-    fake: FakeForwardEmail,
-    call: Callable[[fe.AliasSession], object],
-    exc: type[Exception],
-    match: str,
-) -> None:
-    before = len(fake.requests)
-    with pytest.raises(exc, match=match):
-        await invoke(call, session)
-    assert len(fake.requests) == before
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from typing import Any, Literal
 
 import attrs
 
-from .._lazy_defaults import LazyDefaults
+from forwardemail_async._lazy_defaults import LazyDefaults
+
 from ._user import User
 
 __all__ = ["DnsRecord", "Domain", "DomainInvite", "DomainMember", "MemberGroup", "SmtpDnsRecords"]
