@@ -66,7 +66,7 @@ class Sizes:
     fanout_concurrency: int = 4
     memory_items: int = 200_000
     import_samples: int = 7
-    repeats: int = 3
+    repeats: int = 5
 
 
 DEFAULT = Sizes()

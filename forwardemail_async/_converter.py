@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from types import NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -33,6 +33,7 @@ from ._fast_structure import FastStructurer
 __all__ = [
     "converter",
     "format_datetime",
+    "iter_structured",
     "parse_datetime",
     "structure",
     "structure_list",
@@ -355,6 +356,28 @@ def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
             pass
     result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
     return result
+
+
+def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
+    """Decode the objects of a JSON array one at a time, as the caller asks for them.
+
+    The same models and the same errors as :func:`structure_list` (on any item the fast path
+    does not take, the whole array goes through it, so a message names the failing index),
+    but each model exists only from the moment it is needed. A loop that handles one item
+    and drops it keeps every model young, which saves the garbage collector most of its work
+    on long lists.
+    """
+    fast = _fast.lookup(cls)
+    if fast is None:
+        yield from structure_list(data, cls, what=what)
+        return
+    for index, item in enumerate(data):
+        try:
+            model: T = fast(item)
+        except Exception:  # coerce or report as structure_list does, from this item on
+            yield from structure_list(data, cls, what=what)[index:]
+            return
+        yield model
 
 
 def unstructure(obj: attrs.AttrsInstance) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
-from typing import Generic, TypeVar
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 import attrs
 from yarl import URL
@@ -24,6 +24,7 @@ from ._response import Response
 __all__ = ["AsyncPaginator", "Page"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 FetchPage = Callable[[Mapping[str, str]], Awaitable[Response]]
 ParseItems = Callable[[Response], list[T]]
@@ -69,7 +70,9 @@ class AsyncPaginator(Generic[T]):
     ``count()`` reads the total with one small request; ``collect(max_items=...)`` gathers a
     list. Filters given to the list call are sent with every page. With ``concurrency > 1``
     the pages after the first are fetched that many at a time, still yielded in order; leaving
-    the loop early cancels the fetches in flight.
+    the loop early cancels the fetches in flight. ``async for`` builds each item when the loop
+    reaches it (given ``decode`` and ``structure_items``), so a long list keeps only the
+    current page's JSON alive, not a page of models.
     """
 
     def __init__(
@@ -82,6 +85,8 @@ class AsyncPaginator(Generic[T]):
         start_page: int = 1,
         concurrency: int = 1,
         max_limit: int | None = None,
+        decode: Callable[[Response], list[Any]] | None = None,
+        structure_items: Callable[[list[Any]], Iterable[T]] | None = None,
     ) -> None:
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int):
@@ -95,6 +100,9 @@ class AsyncPaginator(Generic[T]):
             raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
         self._fetch = fetch
         self._parse = parse
+        # Given both, `async for` decodes each page's JSON and builds its items one at a time.
+        self._decode = decode
+        self._structure_items = structure_items
         self._query = dict(query or {})
         self._limit = limit
         self._start_page = start_page
@@ -107,6 +115,11 @@ class AsyncPaginator(Generic[T]):
         )
 
     async def _get_page(self, page: int, *, limit: int | None = None) -> Page[T]:
+        return await self._fetch_page(page, limit, self._parse)
+
+    async def _fetch_page(
+        self, page: int, limit: int | None, parse: Callable[[Response], list[U]]
+    ) -> Page[U]:
         query = dict(self._query)
         query["page"] = str(page)
         size = limit if limit is not None else self._limit
@@ -120,7 +133,7 @@ class AsyncPaginator(Generic[T]):
                 f"{response.method} {response.route}: asked for page {page} but the server "
                 f"answered page {info.page} (X-Page-Current); stopping instead of looping"
             )
-        items = self._parse(response)
+        items = parse(response)
         if info.page_count is not None:
             has_next = page < info.page_count
         elif _next_from_link(response, page):
@@ -147,27 +160,34 @@ class AsyncPaginator(Generic[T]):
             raise ResponseDecodeError("the server did not send X-Item-Count for this list")
         return page.item_count
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
+    def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order, stopping after the last one."""
-        page = await self._get_page(self._start_page)
+        return self._pages(self._parse)
+
+    async def _pages(self, parse: Callable[[Response], list[U]]) -> AsyncGenerator[Page[U], None]:
+        page = await self._fetch_page(self._start_page, None, parse)
         yield page
         if page.has_next and self._concurrency > 1 and page.page_count is not None:
-            async with contextlib.aclosing(self._fan_out(page.page + 1, page.page_count)) as rest:
+            fan_out = self._fan_out(page.page + 1, page.page_count, parse)
+            async with contextlib.aclosing(fan_out) as rest:
                 async for page in rest:
                     yield page
         # Sequentially: the whole list, or what was added while the fan-out ran.
         while page.has_next:
-            page = await self._get_page(page.page + 1)
+            page = await self._fetch_page(page.page + 1, None, parse)
             yield page
 
-    async def _fan_out(self, start: int, last: int) -> AsyncGenerator[Page[T], None]:
+    async def _fan_out(
+        self, start: int, last: int, parse: Callable[[Response], list[U]]
+    ) -> AsyncGenerator[Page[U], None]:
         """Fetch pages ``start..last`` with at most ``concurrency`` in flight, in order."""
-        pending: deque[asyncio.Task[Page[T]]] = deque()
+        pending: deque[asyncio.Task[Page[U]]] = deque()
         next_page = start
         try:
             while pending or next_page <= last:
                 while next_page <= last and len(pending) < self._concurrency:
-                    pending.append(asyncio.ensure_future(self._get_page(next_page)))
+                    fetch = self._fetch_page(next_page, None, parse)
+                    pending.append(asyncio.ensure_future(fetch))
                     next_page += 1
                 yield await pending.popleft()
         finally:
@@ -180,9 +200,15 @@ class AsyncPaginator(Generic[T]):
     async def __aiter__(self) -> AsyncGenerator[T, None]:
         # aclosing: leaving the loop early cancels page fetches in flight right away, not
         # whenever the event loop gets round to finalizing the abandoned generators.
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in page.items:
+        if self._decode is None or self._structure_items is None:
+            async with contextlib.aclosing(self.pages()) as pages:
+                async for page in pages:
+                    for item in page.items:
+                        yield item
+            return
+        async with contextlib.aclosing(self._pages(self._decode)) as raw_pages:
+            async for raw_page in raw_pages:
+                for item in self._structure_items(raw_page.items):
                     yield item
 
     async def collect(self, *, max_items: int | None = None) -> list[T]:

@@ -6,11 +6,11 @@ JSON body) and get back a :class:`Response`, a model, or an :class:`AsyncPaginat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from ._auth import BasicCredentials
-from ._converter import structure, structure_list
+from ._converter import iter_structured, structure, structure_list
 from ._errors import ResponseDecodeError
 from ._pagination import AsyncPaginator
 from ._response import Response
@@ -141,6 +141,15 @@ class Requester:
         def parse(response: Response) -> list[T]:
             return structure_list(response.json(), cls, what=what)
 
+        def decode(response: Response) -> list[Any]:
+            data = response.json()
+            if isinstance(data, list):
+                return data
+            return parse(response)  # raises the ResponseDecodeError of a wrong shape
+
+        def structure_items(data: list[Any]) -> Iterator[T]:
+            return iter_structured(data, cls, what=what)
+
         paginator: AsyncPaginator[T] = AsyncPaginator(
             fetch,
             parse,
@@ -149,5 +158,7 @@ class Requester:
             max_limit=max_limit,
             start_page=start_page,
             concurrency=concurrency,
+            decode=decode,
+            structure_items=structure_items,
         )
         return paginator

@@ -1,0 +1,128 @@
+"""The converter's fast path (``_fast_structure.py``) and lazy list decoding (``iter_structured``).
+
+The fast path must be invisible: the same models, equal and printed alike, with absent fields
+reading as their defaults, and anything it does not take handed to the detailed path, which
+coerces or reports exactly as before.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from collections.abc import Mapping
+
+import attrs
+import pytest
+
+from forwardemail_async import AsyncPaginator, Response, ResponseDecodeError
+from forwardemail_async._converter import iter_structured, structure, structure_list
+from forwardemail_async.models import Alias, Domain, User
+
+from .test_models import alias_create, alias_list_item
+
+WHAT = "GET /v1/domains/{domain}/aliases"
+
+
+def test_a_listed_alias_is_a_real_alias_whose_absent_fields_read_as_defaults() -> None:
+    alias = structure(alias_list_item(), Alias, what=WHAT)
+
+    assert type(alias) is Alias
+    assert type(alias.domain) is Domain
+    assert type(alias.user) is User
+    assert alias.domain == Domain(id=alias.domain.id, name="example.com")
+    assert alias.domain.plan is None
+    assert alias.domain.object == "domain"
+    assert alias.locale is None
+    assert alias.extra_fields == {}
+    alias.extra_fields["note"] = 1  # the default dict, once read, is the instance's own
+    assert alias.extra_fields == {"note": 1}
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = alias.nope  # type: ignore[attr-defined]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        alias.name = "other"  # type: ignore[misc]
+
+
+def test_fast_built_models_copy_pickle_and_evolve_like_any_other() -> None:
+    alias = structure(alias_create(), Alias, what=WHAT)
+    fresh = structure(alias_create(), Alias, what=WHAT)
+
+    assert pickle.loads(pickle.dumps(alias)) == alias
+    assert copy.deepcopy(fresh) == alias
+    assert attrs.evolve(alias, name="renamed").name == "renamed"
+    assert attrs.asdict(alias) == attrs.asdict(fresh)
+    assert repr(alias) == repr(fresh)
+
+
+def test_values_to_coerce_go_through_the_detailed_path() -> None:
+    item = {**alias_list_item(), "max_quota": "25", "storage_used": 3.0}
+
+    alias = structure(item, Alias, what=WHAT)
+
+    assert alias.max_quota == 25
+    assert alias.storage_used == 3
+
+
+def test_unknown_keys_are_kept_in_extra_fields() -> None:
+    item = {**alias_list_item(), "new_key": [1], "extra_fields": "a key like any other"}
+
+    alias = structure(item, Alias, what=WHAT)
+
+    assert alias.extra_fields == {"new_key": [1], "extra_fields": "a key like any other"}
+
+
+def test_iter_structured_matches_structure_list_item_for_item() -> None:
+    data = [alias_list_item(index) for index in range(4)]
+    data[2]["max_quota"] = "10"  # one item needs the detailed path
+
+    assert list(iter_structured(data, Alias, what=WHAT)) == structure_list(data, Alias, what=WHAT)
+
+
+def test_iter_structured_yields_the_good_items_then_reports_the_bad_one_by_index() -> None:
+    data = [alias_list_item(index) for index in range(4)]
+    data[2]["name"] = ["not", "a", "name"]
+    items = iter_structured(data, Alias, what=WHAT)
+
+    assert [next(items).name, next(items).name] == ["alias-0", "alias-1"]
+    with pytest.raises(ResponseDecodeError, match=r"\$\[2\]\.name") as lazily:
+        next(items)
+    with pytest.raises(ResponseDecodeError) as eagerly:
+        structure_list(data, Alias, what=WHAT)
+    assert str(lazily.value) == str(eagerly.value)
+
+
+async def test_async_for_builds_items_as_they_are_reached() -> None:
+    pages = [[alias_list_item(0), alias_list_item(1)], [alias_list_item(2), {"id": 5}]]
+
+    async def fetch(query: Mapping[str, str]) -> Response:
+        page = int(query["page"])
+        return Response(
+            status=200,
+            headers={"X-Page-Count": "2", "X-Page-Current": str(page)},
+            body=json.dumps(pages[page - 1]).encode(),
+            method="GET",
+            route=WHAT,
+            url=f"http://127.0.0.1/?page={page}",
+        )
+
+    def parse(response: Response) -> list[Alias]:
+        return structure_list(response.json(), Alias, what=WHAT)
+
+    paginator = AsyncPaginator(
+        fetch,
+        parse,
+        limit=2,
+        decode=lambda response: response.json(),
+        structure_items=lambda data: iter_structured(data, Alias, what=WHAT),
+    )
+    seen: list[str] = []
+
+    async def read_all() -> None:
+        async for alias in paginator:
+            seen.append(alias.name)
+
+    with pytest.raises(ResponseDecodeError, match=r"\$\[1\]"):
+        await read_all()
+    assert seen == ["alias-0", "alias-1", "alias-2"]
+    first = await paginator  # pages keep their eagerly built items
+    assert [alias.name for alias in first.items] == ["alias-0", "alias-1"]
