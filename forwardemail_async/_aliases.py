@@ -80,10 +80,16 @@ def _alias_body(arguments: Mapping[str, object], *, creating: bool) -> dict[str,
     name = arguments["name"]
     if isinstance(name, str) and "+" in name and not name.startswith("/"):
         raise ValueError(f"alias names cannot contain '+' (the server reserves it): {name!r}")
-    body = {key: check(arguments[key], key) for key, check in _FIELD_CHECKS.items()}
-    body["recipients"] = check_str_list(
-        arguments["recipients"], "recipients", allow_empty=not creating
-    )
+    # Only the arguments given are checked: this runs once per alias in bulk provisioning.
+    body = {
+        key: check(value, key)
+        for key, check in _FIELD_CHECKS.items()
+        if (value := arguments[key]) is not None
+    }
+    if arguments["recipients"] is not None:
+        body["recipients"] = check_str_list(
+            arguments["recipients"], "recipients", allow_empty=not creating
+        )
     return drop_none(body)
 
 

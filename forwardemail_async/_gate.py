@@ -52,6 +52,14 @@ class RequestGate:
         a cooldown is longer than it, :class:`TimeoutError` is raised and nothing is held.
         """
         started = self._clock.monotonic()
+        if (
+            self.rate_limit is None
+            and not self._semaphore.locked()
+            and self._paused_until <= started
+        ):
+            # The common case under no pressure: a free slot, no cooldown, no rate limit.
+            await self._semaphore.acquire()
+            return
         while True:
             left = None if budget is None else budget - (self._clock.monotonic() - started)
             wait = self.paused_for

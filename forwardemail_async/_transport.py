@@ -96,8 +96,14 @@ class Transport:
         if accept_language is not None:
             headers.update(check_headers({"Accept-Language": accept_language}))
         self._default_headers = headers
-        self.rate_limit: RateLimitInfo | None = None
+        self._rate_limit_headers: Mapping[str, str] | None = None
         self.max_response_size = max_response_size
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The ``X-RateLimit-*`` headers of the latest answer that carried them."""
+        headers = self._rate_limit_headers
+        return None if headers is None else parse_rate_limit(headers)
 
     @property
     def closed(self) -> bool:
@@ -355,9 +361,8 @@ class Transport:
                 body=payload,
             )
         elapsed = self.clock.monotonic() - started
-        info = parse_rate_limit(response_headers)
-        if info is not None:
-            self.rate_limit = info
+        if any(name in response_headers for name in _RATE_LIMIT_HEADERS):
+            self._rate_limit_headers = response_headers  # parsed only if someone asks
         logger.debug("%s %s -> %d in %.1f ms", method, route, status, elapsed * 1000)
         return Response(
             status=status,
@@ -373,6 +378,9 @@ class Transport:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"Transport(base_url={self.base_url!r}, {state})"
+
+
+_RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 class _GateDeadlineError(Exception):
