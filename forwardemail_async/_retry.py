@@ -124,6 +124,7 @@ def decide_retry(
     request_sent: bool = True,
     elapsed: float = 0.0,
     allow_non_idempotent: bool | None = None,
+    from_rate_limiter: bool = True,
     rng: random.Random | None = None,
 ) -> RetryDecision:
     """Decide whether attempt number ``attempt`` (1-based) that just failed is repeated.
@@ -131,6 +132,8 @@ def decide_retry(
     ``status`` is the HTTP status, or ``None`` for a connection failure (then
     ``request_sent`` tells whether the server may have received the request).
     ``allow_non_idempotent`` overrides the policy's ``retry_non_idempotent`` for one call.
+    ``from_rate_limiter`` says a 429 came from a rate limiter (the server's limiters answer
+    plain text before any handler runs) rather than from a handler, which may have acted.
     """
     reason = f"status {status}" if status is not None else "connection error"
     if status is not None and status not in policy.retry_statuses:
@@ -143,7 +146,9 @@ def decide_retry(
     if method.upper() not in IDEMPOTENT_METHODS and not unsafe_ok:
         # The server certainly did not act on a 429 (limiters run before the handler) nor on
         # a request that never left; anything else may have created something already.
-        certainly_not_acted = status == 429 or (status is None and not request_sent)
+        certainly_not_acted = (status == 429 and from_rate_limiter) or (
+            status is None and not request_sent
+        )
         if not certainly_not_acted:
             return RetryDecision(False, reason=f"{reason}; {method} may have reached the server")
     if retry_after is not None:

@@ -176,6 +176,7 @@ class Transport:
                 )
             status: int | None = None
             retry_after: float | None = None
+            from_rate_limiter = True
             failure: ForwardEmailError
             try:
                 response = await self._attempt(
@@ -202,6 +203,9 @@ class Transport:
                     return response
                 status = response.status
                 request_sent = True
+                # The limiters answer 429 in plain text; a JSON 429 comes from a handler (the
+                # email queue), which may have acted on the request.
+                from_rate_limiter = response.content_type != "application/json"
                 failure, retry_after = self._error_for(response)
             elapsed = self.clock.monotonic() - started
             decision = decide_retry(
@@ -213,6 +217,7 @@ class Transport:
                 request_sent=request_sent,
                 elapsed=elapsed,
                 allow_non_idempotent=allow_non_idempotent_retry,
+                from_rate_limiter=from_rate_limiter,
             )
             if status == 429 and retry_after is not None and retry_after <= policy.max_retry_after:
                 # Stop every task of this client, not just this one, until the reset.

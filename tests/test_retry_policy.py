@@ -113,3 +113,13 @@ def test_policy_is_frozen() -> None:
 
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         POLICY.max_retries = 5  # type: ignore[misc]
+
+
+def test_post_after_a_handler_429_is_not_retried() -> None:
+    decision = decide_retry(
+        POLICY, attempt=1, method="POST", status=429, retry_after=1.0, from_rate_limiter=False
+    )
+    assert not decision.retry
+    assert decide_retry(
+        POLICY, attempt=1, method="GET", status=429, retry_after=1.0, from_rate_limiter=False
+    ).retry

@@ -478,3 +478,24 @@ async def test_reason_phrase_on_non_json_errors(
     with pytest.raises(fe.ServerError) as info:
         await client.domains.retrieve(DOMAIN)
     assert info.value.error == "Gateway Timeout"
+
+
+async def test_post_is_not_repeated_after_a_handler_429(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    # The email queue maps SMTP 421/450/452 to a JSON 429: a handler saw the request, unlike
+    # the limiters' plain-text 429, so a POST is not repeated.
+    fake.faults.script(
+        "response",
+        count=1,
+        method="POST",
+        status=429,
+        content_type="application/json",
+        body='{"statusCode": 429, "error": "Too Many Requests", "message": "Try again later."}',
+        headers={"Retry-After": "5"},
+    )
+    with pytest.raises(fe.RateLimitError) as info:
+        await client.aliases.create(DOMAIN, name="queued", recipients=["me@example.net"])
+    assert info.value.message == "Try again later."
+    assert _count(fake, "POST", "/aliases") == 1
+    assert clock.sleeps == []
