@@ -13,7 +13,13 @@ import pytest
 
 import forwardemail_async as fe
 from forwardemail_async._bulk._pacer import _Limiter
-from forwardemail_async.testing import FakeForwardEmail, FakeUser, Faults, RateLimits
+from forwardemail_async.testing import (
+    FakeForwardEmail,
+    FakeServer,
+    FakeUser,
+    Faults,
+    RateLimits,
+)
 from tests.conftest import acquired_connections, client_session
 
 DOMAIN = "example.com"
@@ -474,3 +480,137 @@ def test_window_of_fractional_length_falls_back_to_the_upper_bound() -> None:
     # end stays after the real one (12.5).
     assert limiter.length == pytest.approx(3.0)
     assert limiter.end == pytest.approx(13.0)
+
+
+# --- review fixes (issue 4) --------------------------------------------------------------
+
+
+async def test_missing_description_counts_as_empty(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    # The server omits an empty description: wanting one is a change, not "already so".
+    fake.add_alias(DOMAIN, "user00000", recipients=["user0@inbox.example"])
+    spec = {"name": "user00000", "recipients": ["user0@inbox.example"], "description": "Ops"}
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, [spec], on_exists="update")]
+    assert result.status == "updated"
+    [alias] = fake.aliases_of(DOMAIN)
+    assert alias.description == "Ops"
+
+
+@pytest.mark.parametrize("on_exists", ["skip", "update", "fail"])
+@pytest.mark.parametrize(
+    "extra",
+    [{"description": "R&D <b>team</b>"}, {"labels": ["café", "My Team"]}],
+    ids=["html-description", "unicode-labels"],
+)
+async def test_own_alias_is_recognised_as_the_server_normalised_it(
+    client: fe.ForwardEmail,
+    fake: FakeForwardEmail,
+    clock: fe.ManualClock,
+    on_exists: fe.OnExists,
+    extra: dict[str, object],
+) -> None:
+    fake.faults.script("commit_then_drop", method="POST")
+    spec = {"name": "user00000", "recipients": ["user0@inbox.example"], **extra}
+    batch = client.aliases.create_many(DOMAIN, [spec], on_exists=on_exists)
+    [result] = [r async for r in batch]
+    assert (result.status, result.recovered, result.error) == ("created", True, None)
+    assert [r.method for r in fake.requests] == ["POST", "GET"]  # no second POST, no PUT
+    assert server_names(fake) == ["user00000"]
+
+
+async def test_existing_alias_holding_the_normalised_values_is_not_updated_again(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.add_alias(
+        DOMAIN, "user00000", recipients=["user0@inbox.example"], labels=["cafe"],
+        description="R&D team",
+    )  # fmt: skip
+    spec = {
+        "name": "user00000",
+        "recipients": ["user0@inbox.example"],
+        "labels": "Café",
+        "description": "R&D <i>team</i>",
+    }
+    [result] = [r async for r in client.aliases.create_many(DOMAIN, [spec], on_exists="update")]
+    assert result.status == "exists"
+    assert [r.method for r in fake.requests] == ["POST", "GET"]  # no PUT
+
+
+async def test_duplicate_names_in_one_run_fail_without_a_request(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("503", method="POST")
+    items = [
+        {"name": "dup", "recipients": ["a@inbox.example"]},
+        {"name": " DUP ", "recipients": ["a@inbox.example"]},
+        {"name": "other", "recipients": ["a@inbox.example"]},
+    ]
+    batch = client.aliases.create_many(DOMAIN, items, concurrency=3)
+    results = [r async for r in batch]
+    assert [r.status for r in results] == ["created", "failed", "created"]
+    assert isinstance(results[1].error, ValueError)
+    assert str(results[1].error) == "duplicate of item 0 (dup)"
+    assert batch.summary.counts.created == 2 == len(fake.aliases_of(DOMAIN))
+    assert sorted(server_names(fake)) == ["dup", "other"]
+    assert sum(r.method == "POST" and r.status == 200 for r in fake.requests) == 2
+
+
+@pytest.mark.parametrize("on_exists", ["skip", "fail"])
+async def test_client_retry_of_non_idempotent_requests_never_resends_a_bulk_post(
+    server: FakeServer,
+    user: FakeUser,
+    fake: FakeForwardEmail,
+    clock: fe.ManualClock,
+    on_exists: fe.OnExists,
+) -> None:
+    async with fe.ForwardEmail(
+        api_key=user.api_token,
+        base_url=server.url,
+        clock=clock,
+        retry=fe.RetryPolicy(retry_non_idempotent=True),
+    ) as client:
+        fake.faults.script("commit_then_drop", method="POST")
+        batch = client.aliases.create_many(DOMAIN, specs(1), on_exists=on_exists)
+        [result] = [r async for r in batch]
+    assert (result.status, result.recovered) == ("created", True)
+    assert [r.method for r in fake.requests] == ["POST", "GET"]
+    assert server_names(fake) == ["user00000"]
+
+
+class _HeldClock(fe.ManualClock):
+    """A ManualClock whose long waits (rate-limit pauses) never end by themselves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds < 50:
+            await super().sleep(seconds)
+            return
+        self.sleeps.append(seconds)
+        self.held.set()
+        await asyncio.get_running_loop().create_future()  # until cancelled
+
+
+async def test_cancel_wakes_a_rate_limit_pause_and_sends_nothing_more() -> None:
+    clock = _HeldClock()
+    fake = FakeForwardEmail(clock=clock.time)
+    owner = fake.add_user(email="owner@example.net")
+    fake.add_domain(owner, DOMAIN)
+    fake.rate_limits = RateLimits(create_alias_max=5, route_window=100)
+    async with (
+        FakeServer(fake) as server,
+        fe.ForwardEmail(api_key=owner.api_token, base_url=server.url, clock=clock) as client,
+    ):
+        batch = client.aliases.create_many(DOMAIN, specs(30), concurrency=4, max_wait=500)
+        run = asyncio.ensure_future(batch.run())
+        await clock.held.wait()  # the batch is pausing until the window ends
+        posts_at_cancel = posts(fake)
+        batch.cancel()
+        summary = await asyncio.wait_for(run, timeout=10)
+    assert summary.cancelled
+    assert posts(fake) == posts_at_cancel  # no POST after the cancel
+    assert summary.counts.created == len(fake.aliases_of(DOMAIN)) == 5
+    assert summary.counts.not_attempted == summary.total - 5

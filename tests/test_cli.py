@@ -121,6 +121,46 @@ async def test_import_dry_run_prints_the_diff_and_changes_nothing(
     assert support.recipients == ["help@inbox.example"]
 
 
+async def test_import_sets_a_description_the_alias_lacks(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    # The server omits an empty description, so the alias read back has none at all.
+    fake.add_alias(DOMAIN, "sales", recipients=["s@inbox.example"])
+    path = tmp_path / "in.csv"
+    path.write_text("name,recipients,description\nsales,s@inbox.example,Sales team\n")
+    status, out, _ = await forwardemail(
+        server, user, "aliases", "import", DOMAIN, str(path), "--dry-run"
+    )
+    assert status == 0
+    assert out.splitlines() == [
+        "~ sales  description: '' -> 'Sales team'",
+        "dry run: would create 0, update 1; 0 unchanged, 0 invalid rows",
+    ]
+    status, out, _ = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 0 and "update: updated 1" in out
+    assert fake.aliases_of(DOMAIN)[0].description == "Sales team"
+
+
+async def test_import_compares_values_as_the_server_stores_them(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    # The server strips tags from descriptions and slugifies labels: a file that says
+    # "<b>R&D</b>" and "Café" holds what the alias already has, so nothing is sent.
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "name,recipients,description,labels\nlab,l@inbox.example,<b>R&D</b> team,Café\n"
+    )
+    status, out, _ = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 0 and "create: created 1" in out
+    [alias] = fake.aliases_of(DOMAIN)
+    assert (alias.description, alias.labels) == ("R&D team", ["cafe"])
+    for _ in range(2):
+        before = len(fake.requests)
+        status, out, _ = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+        assert status == 0 and "unchanged 1" in out
+        assert all(r.method == "GET" for r in fake.requests[before:])
+
+
 async def test_import_no_update_leaves_existing_aliases(
     server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
 ) -> None:
@@ -231,6 +271,37 @@ async def test_api_key_given_as_a_flag_is_never_echoed(server: FakeServer) -> No
         "--api-key", secret, "--base-url", server.url, "aliases", "list", DOMAIN
     )
     assert status == 1 and "401" in err
+    assert secret not in out + err
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-command", "after-command"])
+async def test_api_key_flag_goes_before_or_after_the_subcommand(
+    server: FakeServer, user: FakeUser, after: bool
+) -> None:
+    key = ["--api-key", user.api_token]
+    command = ["aliases", "list", DOMAIN, "--format", "json"]
+    argv = [*command, *key] if after else [*key, *command]
+    status, out, err = await run_cli("--base-url", server.url, *argv)
+    assert (status, err) == (0, "")
+    assert json.loads(out) == []
+    assert user.api_token not in out
+
+
+async def test_api_key_is_redacted_from_usage_errors(server: FakeServer) -> None:
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    list_ = ("--base-url", server.url, "aliases", "list", DOMAIN)
+    for argv in (
+        (*list_, "--api-kye", secret),  # a typo of the flag
+        (*list_, f"--api-kye={secret}"),
+        (*list_, "--api-key", secret, "--bogus", secret),
+        ("--api-key", secret, "aliases", "lsit", secret),
+    ):
+        status, out, err = await run_cli(*argv)
+        assert status == 2, argv
+        assert "error:" in err and secret not in out + err, argv
+    # The key from the environment, given by mistake as an extra argument.
+    status, out, err = await run_cli(*list_, secret, env={"FORWARD_EMAIL_API_KEY": secret})
+    assert status == 2 and "unrecognized arguments: ***" in err
     assert secret not in out + err
 
 

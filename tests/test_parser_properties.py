@@ -51,9 +51,15 @@ SEGMENT_FUNCTIONS: dict[str, tuple[Segment, Callable[[str], str]]] = {
     "alias": (alias_segment, str.lower),
     "name": (name_segment, lambda v: v),
     "folder": (folder_segment, lambda v: v),
-    "email": (email_segment, lambda v: v.strip().removeprefix("<").removesuffix(">")),
+    "email": (email_segment, lambda v: _without_angle_brackets(v.strip())),
     "object_id": (lambda v: object_id(v, "id"), lambda v: v.strip().lower()),
 }
+
+
+def _without_angle_brackets(text: str) -> str:
+    """A Message-ID loses its ``<>`` only when it has both, as ``email_segment`` does."""
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
 
 # Text that exercises the dangerous characters far more often than st.text() alone.
 tricky = st.text(

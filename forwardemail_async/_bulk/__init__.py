@@ -149,11 +149,16 @@ def create_many(
         description="create aliases",
     )
     ops = run.ops()
+    # The first item of each name (``to_spec`` normalises names as the server compares them).
+    # Only names are kept, so this grows with the number of distinct names, not with specs.
+    first: dict[str, int] = {}
 
     async def process(index: int, item: object) -> BulkResult:
         try:
             spec = to_spec(item)
             spec.body(creating=True)
+            if first.setdefault(spec.name, index) != index:
+                raise ValueError(f"duplicate of item {first[spec.name]} ({spec.name})")
         except (TypeError, ValueError) as exc:
             return _bad_item(index, item, exc)
         return await ops.create(index, spec, on_exists)

@@ -94,8 +94,11 @@ class BulkBatch:
     # --- control ---------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Stop taking new items; in-flight items finish and the report stays correct."""
+        """Stop taking new items; in-flight items finish and the report stays correct.
+
+        Items waiting out a rate-limit pause wake up at once and end ``not_attempted``."""
         self._cancelled = True
+        self._pacer.stop()
 
     @property
     def cancelled(self) -> bool:
@@ -209,7 +212,8 @@ class BulkBatch:
                     yield await self._record(self._skip(index, item))
                     index += 1
         finally:
-            self._cancelled = self._cancelled or bool(pending)
+            if pending and not self._cancelled:
+                self.cancel()
             if pending:
                 await asyncio.wait(pending)
             self._finished_at = self._clock.monotonic()

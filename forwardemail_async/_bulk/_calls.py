@@ -3,7 +3,9 @@
 The client's own retry loop would wait out a 429 for the whole ``Retry-After``, which the
 real server always sets a full window ahead; the run's :class:`Pacer` knows better. So bulk
 requests use the client's retry policy minus 429 (and with no automatic cooldown), and
-everything else (5xx and connection retries of idempotent requests, timeouts) as configured.
+everything else (5xx and connection retries of idempotent requests, timeouts) as configured,
+except ``retry_non_idempotent``: the transport never resends a POST of a bulk run (the run
+reads the alias back and decides, see ``_ops``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class Calls:
             # mypy's attrs plugin cannot type a field with a converter through evolve().
             retry_statuses=policy.retry_statuses - {429},  # type: ignore[arg-type]
             max_retry_after=0.0,
+            # The run decides every resend of a POST itself, after reading back what the
+            # server holds: the transport must never resend one on its own.
+            retry_non_idempotent=False,
         )
         options = attrs.evolve(requester.options, retry=retry)
         self._requester = Requester(requester.transport, requester.auth, options)
@@ -67,7 +72,11 @@ class Calls:
             status: int | None = None
             try:
                 response = await self._requester.send(
-                    method, route, path_params=path_params, json=json
+                    method,
+                    route,
+                    path_params=path_params,
+                    json=json,
+                    allow_non_idempotent_retry=False,
                 )
                 info = parse_rate_limit(response.headers)
                 return response

@@ -6,6 +6,10 @@ decided from what the server holds: absent, so POST again; present with our valu
 since this item started, so it was ours ("created"); otherwise it was already there, and
 ``on_exists`` decides. The server refuses a second alias with the same name, so a name can
 never be duplicated; the read-back is what keeps the report true.
+
+Within one ``create_many`` run, a name given again (after trimming and lowercasing, as the
+server compares names) is reported ``failed`` with a "duplicate of item N" error and no
+request: otherwise the read-back of the first could count the alias the other one made.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from forwardemail_async import _aliases
 from forwardemail_async._converter import structure
 from forwardemail_async._errors import (
     AlreadyExistsError,
@@ -30,11 +33,12 @@ from forwardemail_async._urls import alias_segment
 from forwardemail_async.models import Alias
 
 from ._calls import Calls
-from ._pacer import WindowClosedError
+from ._pacer import StoppedError, WindowClosedError
 from ._result import BulkResult, BulkStatus
 from ._spec import AliasSpec, matches
 
 __all__ = ["AliasOps", "OnExists"]
+
 
 OnExists = Literal["skip", "update", "fail"]
 
@@ -71,10 +75,16 @@ class AliasOps:
     # --- requests ------------------------------------------------------------------------------
 
     async def _alias(self, kind: str, method: str, name: str | None, json: object = None) -> Alias:
+        # Imported here: _aliases imports this package when it loads.
+        from forwardemail_async import _aliases
+
         if name is None:
             route, params = _aliases._MANY, {"domain": self._domain}
         else:
-            route, params = _aliases._ONE, {"domain": self._domain, "alias": alias_segment(name)}
+            route, params = (
+                _aliases._ONE,
+                {"domain": self._domain, "alias": alias_segment(name)},
+            )
         response = await self._calls.send(kind, method, route, params, json)
         return structure(response.json(), Alias, what=f"{method} {route}")
 
@@ -96,13 +106,23 @@ class AliasOps:
             return await self._retrieve(name)
         except NotFoundError:
             return None
-        except (ForwardEmailError, WindowClosedError) as exc:
+        except (ForwardEmailError, WindowClosedError, StoppedError) as exc:
             raise _UncheckedError(unsure or exc) from exc
 
     def _ours(self, alias: Alias, body: dict[str, object], started: float) -> bool:
+        """Whether the alias found after an ambiguous failure is the one this item created.
+
+        Decided by its creation time first: created before the item started (less the
+        clock-skew allowance) means not ours; created after the item started means ours.
+        Within the skew allowance, or without a creation time, the values decide (compared
+        as the server stores them: tags stripped, labels slugified)."""
         created = alias.created_at
-        recent = created is None or created.timestamp() >= started - _SKEW
-        return recent and matches(alias, body)
+        if created is not None:
+            if created.timestamp() < started - _SKEW:
+                return False
+            if created.timestamp() >= started:
+                return True
+        return matches(alias, body)
 
     # --- create ---------------------------------------------------------------------------------
 
@@ -122,8 +142,8 @@ class AliasOps:
                 return _result(index, name, "not_attempted", error=unsure)
             try:
                 alias = await self._alias("create", "POST", None, body)
-            except (WindowClosedError, RateLimitError) as exc:
-                return _result(index, name, "not_attempted", error=_api_error(exc))
+            except (WindowClosedError, StoppedError, RateLimitError) as exc:
+                return _result(index, name, "not_attempted", error=_api_error(exc) or unsure)
             except AlreadyExistsError as exc:
                 if unsure is None and on_exists != "update":
                     # Certainly there before this item: no read-back needed.
@@ -184,6 +204,8 @@ class AliasOps:
 
     async def _put(self, index: int, spec: AliasSpec, current: Alias | None) -> BulkResult:
         """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
+        from forwardemail_async import _aliases
+
         name, body = spec.name, spec.body(creating=False)
         unsent = [field for field in _aliases._RESET_BY_UPDATE if field not in body]
         unsure: BaseException | None = None
@@ -201,8 +223,8 @@ class AliasOps:
                 found = await self._check(name, unsure)
                 if found is not None and matches(found, body):
                     return _result(index, name, "updated", alias=found, recovered=True)
-        except (WindowClosedError, RateLimitError) as exc:
-            return _result(index, name, "not_attempted", error=_api_error(exc))
+        except (WindowClosedError, StoppedError, RateLimitError) as exc:
+            return _result(index, name, "not_attempted", error=_api_error(exc) or unsure)
         except APIError as exc:
             return _result(index, name, "failed", error=exc)
         return _result(index, name, "failed", error=unsure)
@@ -226,8 +248,8 @@ class AliasOps:
                     return _result(index, alias, "not_found", recovered=True)
         except NotFoundError:
             return _result(index, alias, "not_found")
-        except (WindowClosedError, RateLimitError) as exc:
-            return _result(index, alias, "not_attempted", error=_api_error(exc))
+        except (WindowClosedError, StoppedError, RateLimitError) as exc:
+            return _result(index, alias, "not_attempted", error=_api_error(exc) or unsure)
         except APIError as exc:
             return _result(index, alias, "failed", error=exc)
         except _UncheckedError as exc:
@@ -236,6 +258,6 @@ class AliasOps:
 
 
 def _api_error(exc: BaseException) -> BaseException | None:
-    """The error to report for an item stopped by a rate limit (the pacer's own signal is
-    not an API error, so it is reported as no error)."""
-    return None if isinstance(exc, WindowClosedError) else exc
+    """The error to report for an item stopped by a rate limit or a cancel (the pacer's own
+    signals are not API errors, so they are reported as no error)."""
+    return None if isinstance(exc, (WindowClosedError, StoppedError)) else exc

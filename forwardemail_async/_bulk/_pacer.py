@@ -29,7 +29,7 @@ from forwardemail_async._clock import Clock
 from forwardemail_async._gate import RequestGate
 from forwardemail_async._headers import RateLimitInfo
 
-__all__ = ["Pacer", "WindowClosedError"]
+__all__ = ["Pacer", "StoppedError", "WindowClosedError"]
 
 # Epoch times are above this; smaller reset values are taken as delays.
 _EPOCH_THRESHOLD = 1_000_000_000
@@ -45,6 +45,13 @@ class WindowClosedError(Exception):
     def __init__(self, resume_at: float) -> None:
         super().__init__(f"rate-limit window closed until {resume_at:.0f}")
         self.resume_at = resume_at
+
+
+class StoppedError(Exception):
+    """The run was stopped (``batch.cancel()``) while this request waited for its turn."""
+
+    def __init__(self) -> None:
+        super().__init__("the bulk run was cancelled before this request was sent")
 
 
 @attrs.define
@@ -101,8 +108,29 @@ class Pacer:
         self._cooldown_until = 0.0
         self._closed: dict[str, float] = {}
         self._answered = asyncio.Event()
+        self._stopped = False
+        self._sleeper: asyncio.Future[None] | None = None
+        self._sleeper_until = 0.0
         self.paused_until = 0.0
         self.requests = 0
+
+    def stop(self) -> None:
+        """The run is cancelled: wake every waiting request (it raises :class:`StoppedError`)."""
+        self._stopped = True
+        if self._sleeper is not None:
+            self._sleeper.cancel()
+        self._answered.set()
+        self._answered = asyncio.Event()
+
+    async def _pause(self, now: float, wait: float) -> None:
+        """Sleep until ``now + wait``, or until :meth:`stop`. The requests paused until the
+        same time share one sleep, which :meth:`stop` cancels to wake them all."""
+        until = now + wait
+        if self._sleeper is None or self._sleeper.done() or until > self._sleeper_until:
+            self._sleeper = asyncio.ensure_future(self._clock.sleep(wait))
+            self._sleeper_until = until
+        # wait() rather than await: cancelling this request must not cancel the shared sleep.
+        await asyncio.wait((self._sleeper,))
 
     def closed(self, kind: str) -> float | None:
         """When the window that stopped ``kind`` reopens, or ``None`` if it is not stopped."""
@@ -111,22 +139,30 @@ class Pacer:
     async def wait_turn(self, kind: str) -> None:
         """Wait until one more ``kind`` request fits the known budgets, and count it in flight.
 
-        Raises :class:`WindowClosedError` when that would take longer than ``max_wait``.
+        Raises :class:`WindowClosedError` when that would take longer than ``max_wait``, and
+        :class:`StoppedError` if the run is stopped while waiting (a request that had to
+        wait is never sent after a cancel; one that did not wait belongs to work already
+        under way, such as the read-back of an ambiguous create, and goes ahead).
         """
+        waited = False
         while True:
             if kind in self._closed:
                 raise WindowClosedError(self._closed[kind])
             now = self._clock.time()
             wait, blocked = self._check(kind, now)
+            if self._stopped and (waited or wait > 0 or blocked):
+                raise StoppedError
             if wait > 0:
                 if wait > self._max_wait:
                     self._closed[kind] = now + wait
                     raise WindowClosedError(now + wait)
                 self.paused_until = max(self.paused_until, now + wait)
                 self._gate.pause_for(wait)
-                await self._clock.sleep(wait)
+                await self._pause(now, wait)
+                waited = True
             elif blocked:
                 await self._answered.wait()
+                waited = True
             else:
                 self._inflight[kind] += 1
                 self.requests += 1

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal
 
 import attrs
 
-from forwardemail_async import _aliases
 from forwardemail_async.models import Alias
 
-__all__ = ["AliasSpec", "matches", "to_spec"]
+__all__ = ["AliasSpec", "matches", "name_key", "to_spec"]
+
 
 _SPLIT_RE = re.compile(r"[\s,]+")
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
+# The server slugifies labels (npm ``speakingurl``): ASCII-folded, lowercase, "-" separated.
+_SLUG_RE = re.compile(r"[^a-z0-9_]+")
+# The server strips HTML tags from descriptions (npm ``striptags``, no tags allowed).
+_TAG_RE = re.compile(r"<[^>]*>")
 
 _FIELDS = frozenset(
     {
@@ -68,6 +72,9 @@ class AliasSpec:
     def body(self, *, creating: bool) -> dict[str, object]:
         """The checked JSON body (TypeError/ValueError for a bad field), without ``name`` on
         updates (the name there says which alias to change)."""
+        # Imported here: _aliases imports this package when it loads.
+        from forwardemail_async import _aliases
+
         body = _aliases._alias_body(attrs.asdict(self), creating=creating)
         if not creating:
             body.pop("name", None)
@@ -89,31 +96,56 @@ def to_spec(item: object) -> AliasSpec:
         raise TypeError(f"an alias spec must be an AliasSpec or a dict, not {type(item).__name__}")
     if not isinstance(spec.name, str) or not spec.name.strip():
         raise ValueError("an alias spec needs a non-blank name (bulk runs find aliases by name)")
-    return attrs.evolve(spec, name=spec.name.strip().lower())
+    return attrs.evolve(spec, name=name_key(spec.name))
+
+
+def name_key(name: str) -> str:
+    """How the server tells alias names apart: trimmed, case-insensitive."""
+    return name.strip().lower()
+
+
+def _slug(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return _SLUG_RE.sub("-", folded.lower()).strip("-")
 
 
 def _words(value: object, *, slug: bool = False) -> set[str] | None:
-    """A comparable set from a list (or a comma/space separated string) of words."""
+    """A comparable set from a list (or a comma/space separated string) of words; labels
+    (``slug``) as the server stores them."""
     if value is None:
         return None
     items = _SPLIT_RE.split(value) if isinstance(value, str) else value
     if not isinstance(items, (list, tuple, set, frozenset)):
         return None
     words = {str(item).strip().lower() for item in items if str(item).strip()}
-    return {_SLUG_RE.sub("-", word).strip("-") for word in words} if slug else words
+    if slug:
+        words = {_slug(word) for word in words} - {""}
+    return words
+
+
+def _description(value: object) -> str | None:
+    """A description as the server stores it: tags stripped, blank (or absent) as ``""``.
+    The server omits an empty description from its answers, so ``None`` held means ``""``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return None
+    return _TAG_RE.sub("", value).strip() if value.strip() else ""
 
 
 def matches(alias: Alias, body: Mapping[str, object], *, strict: bool = False) -> bool:
     """Whether ``alias`` already holds every value of ``body`` we can read back.
 
-    Recipients and labels compare as case-insensitive sets (the server dedupes them and
-    slugifies labels). Fields the alias object does not carry (vacation responder, keys,
-    quota) are not compared, unless ``strict``: then their presence means "no match".
+    Values are normalised as the server stores them: recipients and labels compare as
+    case-insensitive sets (the server dedupes them and slugifies labels, ASCII-folding
+    them), descriptions with HTML tags stripped (a missing one is ``""``: the server omits
+    an empty description). Fields the alias object does not carry (vacation responder,
+    keys, quota) are not compared, unless ``strict``: then their presence means "no match".
     """
     checks: dict[str, object] = {
         "recipients": _words(alias.recipients),
         "labels": _words(alias.labels, slug=True),
-        "description": alias.description,
+        "description": _description(alias.description),
         "is_enabled": alias.is_enabled,
         "has_imap": alias.has_imap,
         "has_pgp": alias.has_pgp,
@@ -128,6 +160,8 @@ def matches(alias: Alias, body: Mapping[str, object], *, strict: bool = False) -
         wanted = body[field]
         if field in ("recipients", "labels"):
             wanted = _words(wanted, slug=field == "labels")
+        elif field == "description":
+            wanted = _description(wanted)
         if wanted != held:
             return False
     return True

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import contextvars
+import difflib
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO
+from collections.abc import Iterator, Sequence
+from typing import IO, NoReturn
 
 from forwardemail_async._client import API_KEY_ENV, ForwardEmail
 from forwardemail_async._errors import ForwardEmailError
@@ -45,28 +48,105 @@ _FORMATS = ("table", "json", "csv")
 _DOMAIN_COLUMNS = ("name", "plan", "has_mx_record", "has_txt_record", "has_smtp")
 
 
+_API_KEY_FLAG = "--api-key"
+_API_KEY_HELP = f"API key (default: ${API_KEY_ENV}; prefer the variable, flags show up in ps)"
+_REDACTED = "***"
+# The values to keep out of usage errors while a command line is parsed.
+_SECRETS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("_SECRETS")
+
+
+def _like_api_key_flag(option: str) -> bool:
+    """``--api-key``, an abbreviation of it, or something that looks like a typo of it."""
+    name = option.lower()
+    return (
+        "key" in name
+        or (len(name) > 4 and _API_KEY_FLAG.startswith(name))
+        or difflib.SequenceMatcher(None, name, _API_KEY_FLAG).ratio() >= 0.7
+    )
+
+
+def _secrets_in(argv: Sequence[str]) -> frozenset[str]:
+    """The API key from the environment, and every value given to an option that is (or
+    looks like a typo of) ``--api-key``: none of them may appear in an error message."""
+    secrets = {os.environ.get(API_KEY_ENV, "")}
+    for position, arg in enumerate(argv):
+        if not arg.startswith("--"):
+            continue
+        option, equals, value = arg.partition("=")
+        if not _like_api_key_flag(option):
+            continue
+        if equals:
+            secrets.add(value)
+        elif position + 1 < len(argv):
+            secrets.add(argv[position + 1])
+    return frozenset(secret for secret in secrets if secret.strip())
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error messages never show the API key."""
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        with self._secrets(args) as argv:
+            return super().parse_args(argv, namespace)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with self._secrets(args) as argv:
+            return super().parse_known_args(argv, namespace)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _secrets(args: Sequence[str] | None) -> Iterator[list[str]]:
+        """Note the secrets of the command line while it is parsed (the outermost call)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        if _SECRETS.get(None) is not None:  # a subcommand's parser, within the main one
+            yield argv
+            return
+        token = _SECRETS.set(_secrets_in(argv))
+        try:
+            yield argv
+        finally:
+            _SECRETS.reset(token)
+
+    def error(self, message: str) -> NoReturn:
+        for secret in sorted(_SECRETS.get(frozenset()), key=len, reverse=True):
+            message = message.replace(secret, _REDACTED)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _leaf(
+    commands: argparse._SubParsersAction[_Parser], name: str, *, help: str
+) -> argparse.ArgumentParser:
+    """A subcommand that also takes ``--api-key`` after its name."""
+    parser = commands.add_parser(name, help=help)
+    parser.add_argument(_API_KEY_FLAG, default=argparse.SUPPRESS, help=_API_KEY_HELP)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
+    """The argument parser of every subcommand. ``--api-key`` goes before or after the
+    subcommand, and usage errors never show its value (nor the key from the environment)."""
+    parser = _Parser(
         prog="forwardemail", description="Command-line tool for the Forward Email API."
     )
-    parser.add_argument(
-        "--api-key",
-        help=f"API key (default: ${API_KEY_ENV}; prefer the variable, flags show up in ps)",
-    )
+    parser.add_argument(_API_KEY_FLAG, help=_API_KEY_HELP)
     parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="API root, e.g. a fake server")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     aliases = commands.add_parser("aliases", help="list, export and import aliases")
     alias_commands = aliases.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = alias_commands.add_parser("list", help="print a domain's aliases")
+    listing = _leaf(alias_commands, "list", help="print a domain's aliases")
     listing.add_argument("domain")
     listing.add_argument("--format", choices=_FORMATS, default="table")
-    export = alias_commands.add_parser("export", help="write a domain's aliases to a file")
+    export = _leaf(alias_commands, "export", help="write a domain's aliases to a file")
     export.add_argument("domain")
     export.add_argument("file", help="CSV or JSON file ('-' for standard output)")
     export.add_argument("--format", choices=("csv", "json"), help="default: from the file name")
-    imp = alias_commands.add_parser("import", help="create and update aliases from a file")
+    imp = _leaf(alias_commands, "import", help="create and update aliases from a file")
     imp.add_argument("domain")
     imp.add_argument("file", help="CSV or JSON file ('-' for standard input)")
     imp.add_argument("--format", choices=("csv", "json"), help="default: from the file name")
@@ -91,15 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     domains = commands.add_parser("domains", help="list domains")
     domain_commands = domains.add_subparsers(dest="action", required=True, metavar="ACTION")
-    domain_list = domain_commands.add_parser("list", help="print your domains")
+    domain_list = _leaf(domain_commands, "list", help="print your domains")
     domain_list.add_argument("--format", choices=_FORMATS, default="table")
 
     emails = commands.add_parser("emails", help="outbound email")
     email_commands = emails.add_subparsers(dest="action", required=True, metavar="ACTION")
-    limit = email_commands.add_parser("limit", help="emails sent today and the daily limit")
+    limit = _leaf(email_commands, "limit", help="emails sent today and the daily limit")
     limit.add_argument("--format", choices=("table", "json"), default="table")
 
-    fake = commands.add_parser("fake-server", help="run the bundled fake API locally")
+    fake = _leaf(commands, "fake-server", help="run the bundled fake API locally")
     add_fake_server_arguments(fake)
     return parser
 

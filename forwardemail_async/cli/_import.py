@@ -81,14 +81,16 @@ def _checked(rows: list[Row], err: IO[str]) -> tuple[list[Row], int]:
 
 @contextlib.contextmanager
 def _cancel_on_interrupt(batches: list[BulkBatch], err: IO[str]) -> Iterator[None]:
-    """Ctrl-C cancels the batches gracefully (in-flight requests finish, report stays right)."""
+    """Ctrl-C cancels the batches gracefully (in-flight requests finish, report stays right);
+    a second Ctrl-C is Python's default again (``KeyboardInterrupt``: stop at once)."""
+    loop = asyncio.get_running_loop()
 
     def cancel() -> None:
-        err.write("\ninterrupted: finishing the requests in flight...\n")
+        loop.remove_signal_handler(signal.SIGINT)  # restores the default handler
+        err.write("\ninterrupted: finishing the requests in flight (Ctrl-C again to quit now)\n")
         for batch in batches:
             batch.cancel()
 
-    loop = asyncio.get_running_loop()
     try:
         loop.add_signal_handler(signal.SIGINT, cancel)
     except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
