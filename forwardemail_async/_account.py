@@ -5,7 +5,7 @@ from __future__ import annotations
 from ._converter import structure
 from ._ids import email_address
 from ._params import check_str, drop_none
-from ._requester import Requester
+from ._requester import Service
 from .models import NewAccount, User
 
 __all__ = ["AccountService"]
@@ -13,16 +13,8 @@ __all__ = ["AccountService"]
 _ROUTE = "/v1/account"
 
 
-class AccountService:
+class AccountService(Service):
     """The account the API key belongs to, and sign-up for new accounts."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "AccountService()"
 
     async def create(self, *, email: str, password: str) -> NewAccount:
         """Sign up a new account; works without an API key.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._requester import Requester
+from ._requester import Service
 from .models import AliasAccount
 
 __all__ = ["AliasAccountService"]
@@ -30,16 +30,8 @@ def _settings(value: object, where: str = "settings") -> dict[str, Any]:
     return result
 
 
-class AliasAccountService:
+class AliasAccountService(Service):
     """The alias's own account object: its storage, IMAP state and mailbox settings."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "AliasAccountService()"
 
     async def retrieve(self) -> AliasAccount:
         """The alias account (not the :class:`~forwardemail_async.User` an API key sees)."""

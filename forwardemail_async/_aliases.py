@@ -21,7 +21,7 @@ from ._params import (
     date_param,
     drop_none,
 )
-from ._requester import Requester
+from ._requester import Requester, Service
 from ._sieve import AliasSieveScriptsService
 from ._urls import alias_segment, domain_segment
 from .models import Alias, AliasCredentials
@@ -105,20 +105,17 @@ def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
     return values
 
 
-class AliasesService:
+class AliasesService(Service):
     """Aliases of a domain. ``domain`` takes a domain id or name; ``alias`` an id or name.
 
     ``sieve_scripts`` manages an alias's Sieve filters with the API key.
     """
 
-    __slots__ = ("_requester", "sieve_scripts")
+    __slots__ = ("sieve_scripts",)
 
     def __init__(self, requester: Requester) -> None:
-        self._requester = requester
+        super().__init__(requester)
         self.sieve_scripts = AliasSieveScriptsService(requester)
-
-    def __repr__(self) -> str:
-        return "AliasesService()"
 
     def list(
         self,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_str, date_param, query_params
-from ._requester import Requester
+from ._requester import Service
 from ._urls import name_segment
 from .models import CalendarEvent
 
@@ -52,16 +52,8 @@ def _moment(value: object, name: str) -> datetime | None:
     raise TypeError(f"{name} must be a date or datetime, not {type(value).__name__}")
 
 
-class CalendarEventsService:
+class CalendarEventsService(Service):
     """Events (and tasks) of the alias's calendars. ``event`` takes the event's id."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "CalendarEventsService()"
 
     def list(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._pagination import AsyncPaginator
 from ._params import check_int, check_str, drop_none
-from ._requester import Requester
+from ._requester import Service
 from ._urls import name_segment
 from .models import Calendar
 
@@ -35,16 +35,8 @@ def _calendar_body(
     )
 
 
-class CalendarsService:
+class CalendarsService(Service):
     """Calendars of the alias. ``calendar`` takes the calendar's id (any string)."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "CalendarsService()"
 
     def list(
         self, *, limit: int | None = None, page: int = 1, concurrency: int = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ._converter import structure_list
 from ._ids import object_id
 from ._params import check_str, drop_none
-from ._requester import Requester
+from ._requester import Service
 from ._urls import domain_segment
 from .models import CatchAllPassword, CatchAllPasswordCredentials
 
@@ -18,16 +18,8 @@ __all__ = ["CatchAllPasswordsService"]
 _MANY = "/v1/domains/{domain}/catch-all-passwords"
 
 
-class CatchAllPasswordsService:
+class CatchAllPasswordsService(Service):
     """Catch-all passwords of a domain (id or name)."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "CatchAllPasswordsService()"
 
     async def list(self, domain: str) -> list[CatchAllPassword]:
         """Every catch-all password's id and description (the list is not paginated)."""

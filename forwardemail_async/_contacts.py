@@ -9,7 +9,7 @@ import attrs
 from ._converter import structure
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_headers, check_str, drop_none
-from ._requester import Requester
+from ._requester import Requester, Service
 from ._response import Response
 from ._urls import name_segment
 from .models import Contact
@@ -83,16 +83,8 @@ def _with_etag(response: Response, what: str) -> Contact:
     return contact
 
 
-class ContactsService:
+class ContactsService(Service):
     """Contacts of the alias's default address book. ``contact`` takes the contact's id."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "ContactsService()"
 
     def list(
         self, *, limit: int | None = None, page: int = 1, concurrency: int = 1

@@ -19,7 +19,7 @@ from ._params import (
     check_str_list,
     drop_none,
 )
-from ._requester import Requester
+from ._requester import Requester, Service
 from ._urls import domain_segment
 from .models import Domain
 
@@ -39,22 +39,19 @@ _PROTECTION_FLAGS = (
 )
 
 
-class DomainsService(DomainListsMixin):
+class DomainsService(DomainListsMixin, Service):
     """Domains on the account. ``domain`` arguments take a domain id or its name.
 
     The allowlist, denylist and S3 methods come from :class:`DomainListsMixin`.
     """
 
-    __slots__ = ("_requester", "catch_all_passwords", "invites", "members")
+    __slots__ = ("catch_all_passwords", "invites", "members")
 
     def __init__(self, requester: Requester) -> None:
-        self._requester = requester
+        super().__init__(requester)
         self.catch_all_passwords = CatchAllPasswordsService(requester)
         self.invites = InvitesService(requester)
         self.members = MembersService(requester)
-
-    def __repr__(self) -> str:
-        return "DomainsService()"
 
     def list(
         self,

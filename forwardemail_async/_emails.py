@@ -16,7 +16,7 @@ from ._converter import structure
 from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_str, query_params
-from ._requester import Requester
+from ._requester import Requester, Service
 from ._urls import normalize_domain_name
 from .models import Email, EmailDetail, EmailLimit
 
@@ -59,16 +59,8 @@ def email_segment(value: object, what: str = "email") -> str:
     return quote(text, safe="@")
 
 
-class EmailsService:
+class EmailsService(Service):
     """Emails sent through Forward Email's outbound SMTP, queued with the API."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "EmailsService()"
 
     async def limit(self) -> EmailLimit:
         """How many emails were sent today, and the daily limit."""

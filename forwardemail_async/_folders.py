@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._pagination import AsyncPaginator
 from ._params import check_bool, query_params
-from ._requester import Requester
+from ._requester import Service
 from ._urls import folder_segment
 from .models import Folder
 
@@ -26,16 +26,8 @@ def _folder_path(value: str) -> str:
     return value
 
 
-class FoldersService:
+class FoldersService(Service):
     """Folders of the alias. ``folder`` takes a folder id or its path (``Archive/2024``)."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "FoldersService()"
 
     def list(
         self,

@@ -10,7 +10,7 @@ from typing import Literal
 
 from ._ids import email_address, invite_reference
 from ._params import check_choice
-from ._requester import Requester
+from ._requester import Service
 from ._urls import domain_segment
 from .models import Domain
 
@@ -19,16 +19,8 @@ __all__ = ["InvitesService"]
 _ROUTE = "/v1/domains/{domain}/invites"
 
 
-class InvitesService:
+class InvitesService(Service):
     """Pending invitations of a domain. Managing them needs a domain admin on a paid domain."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "InvitesService()"
 
     async def accept(self, domain_id_or_invite_token: str) -> str:
         """Accept an invitation made to your account's address; returns the server's text.

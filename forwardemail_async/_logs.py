@@ -5,22 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._params import check_bool, check_int, check_str, query_bool
-from ._requester import Requester
+from ._requester import Service
 from ._urls import normalize_domain_name
 
 __all__ = ["LogsService"]
 
 
-class LogsService:
+class LogsService(Service):
     """Delivery logs of your paid domains (the server caps requests at 20 a day)."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "LogsService()"
 
     async def download(
         self,

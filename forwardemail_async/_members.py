@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._ids import object_id
 from ._params import check_choice
-from ._requester import Requester
+from ._requester import Service
 from ._urls import domain_segment
 from .models import Domain
 
@@ -15,16 +15,8 @@ __all__ = ["MembersService"]
 _ONE = "/v1/domains/{domain}/members/{member}"
 
 
-class MembersService:
+class MembersService(Service):
     """Members of a domain, addressed by their user id; needs a domain admin."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "MembersService()"
 
     async def update(
         self, domain: str, member_user_id: str, *, group: Literal["admin", "user"]

@@ -17,7 +17,7 @@ from ._ids import object_id
 from ._message_query import filter_query, shape_query
 from ._pagination import AsyncPaginator
 from ._params import check_str_list
-from ._requester import Requester
+from ._requester import Service
 from ._urls import folder_segment
 from .models import Message
 
@@ -80,16 +80,8 @@ def _path(message: str) -> dict[str, str]:
     return {"message": object_id(message, "message")}
 
 
-class MessagesService:
+class MessagesService(Service):
     """Messages of the alias. ``message`` takes a message id."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "MessagesService()"
 
     def list(
         self,

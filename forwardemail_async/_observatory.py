@@ -13,7 +13,7 @@ from typing import TypeVar
 from ._converter import structure, structure_list
 from ._hosts import is_fqdn, is_ip
 from ._params import check_choice
-from ._requester import Requester
+from ._requester import Service
 from ._urls import domain_segment, id_segment
 from .models import (
     DmarcSummary,
@@ -52,16 +52,8 @@ def _type_query(kind: object) -> dict[str, str]:
     return {} if checked is None else {"type": str(checked)}
 
 
-class ObservatoryService:
+class ObservatoryService(Service):
     """Deliverability reputation of domains and IP addresses, and your monitors."""
-
-    __slots__ = ("_requester",)
-
-    def __init__(self, requester: Requester) -> None:
-        self._requester = requester
-
-    def __repr__(self) -> str:
-        return "ObservatoryService()"
 
     async def lookup(self, value: str, *, type: SubjectType | None = None) -> ObservatoryLookup:
         """The reputation of a domain or IP address (public).

@@ -16,7 +16,7 @@ from ._pagination import AsyncPaginator
 from ._response import Response
 from ._transport import RequestOptions, Transport
 
-__all__ = ["Requester"]
+__all__ = ["Requester", "Service"]
 
 T = TypeVar("T")
 
@@ -162,3 +162,15 @@ class Requester:
             structure_items=structure_items,
         )
         return paginator
+
+
+class Service:
+    """Base of the resource services: each holds one :class:`Requester` and nothing else."""
+
+    __slots__ = ("_requester",)
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
