@@ -48,14 +48,14 @@ ALIAS_CALLS: list[Call] = [
 async def test_path_injection_is_refused_before_the_wire(
     client: fe.ForwardEmail, fake: FakeForwardEmail, call: Call, bad: object
 ) -> None:
-    with pytest.raises((ValueError, TypeError)):
+    with pytest.raises(ValueError if isinstance(bad, str) else TypeError):
         await call(client, bad)
     assert fake.requests == []
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_list_refuses_bad_domains_without_sending(client: fe.ForwardEmail, bad: object) -> None:
-    with pytest.raises((ValueError, TypeError)):
+    with pytest.raises(ValueError if isinstance(bad, str) else TypeError):
         client.aliases.list(bad)  # type: ignore[arg-type]
 
 

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 import attrs
 import pytest
 
-from forwardemail_async import AsyncPaginator, Response, ResponseDecodeError
+from forwardemail_async import AsyncPaginator, Response, ResponseDecodeError, _converter
 from forwardemail_async._converter import iter_structured, structure, structure_list
+from forwardemail_async._fast_structure import Miss
 from forwardemail_async.models import Alias, Domain, User
 
 from .test_models import alias_create, alias_list_item
@@ -41,6 +42,17 @@ def test_a_listed_alias_is_a_real_alias_whose_absent_fields_read_as_defaults() -
         _ = alias.nope  # type: ignore[attr-defined]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         alias.name = "other"  # type: ignore[misc]
+
+
+def test_the_fast_path_is_used_and_agrees_with_the_detailed_one() -> None:
+    # structure() falls back to the detailed path on any miss, so without this test the fast
+    # path could stop being used (or break) and every other test here would still pass.
+    fast = _converter._fast.lookup(Alias)
+    assert fast is not None
+    for payload in (alias_list_item(), alias_create()):
+        assert fast(payload) == _converter.converter.structure(payload, Alias)
+    with pytest.raises(Miss):
+        fast({**alias_list_item(), "max_quota": "25"})
 
 
 def test_fast_built_models_copy_pickle_and_evolve_like_any_other() -> None:

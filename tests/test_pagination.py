@@ -129,9 +129,13 @@ async def test_pagination_falls_back_when_page_headers_are_missing(
     assert names == seeded
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1001, True])
-def test_bad_limits_fail_before_any_request(client: fe.ForwardEmail, bad: int) -> None:
-    with pytest.raises((ValueError, TypeError)):
+@pytest.mark.parametrize(
+    ("bad", "exc"), [(0, ValueError), (-1, ValueError), (1001, ValueError), (True, TypeError)]
+)
+def test_bad_limits_fail_before_any_request(
+    client: fe.ForwardEmail, bad: int, exc: type[Exception]
+) -> None:
+    with pytest.raises(exc):
         client.aliases.list(DOMAIN, limit=bad)
 
 
