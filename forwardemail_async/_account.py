@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ._converter import structure
 from ._ids import email_address
 from ._params import check_str, drop_none
 from ._requester import Service
@@ -28,13 +27,13 @@ class AccountService(Service):
             raise TypeError(f"password must be a str, not {type(password).__name__}")
         if not password.strip():
             raise ValueError("password must not be blank")
-        response = await self._requester.send(
+        return await self._requester.model(
+            NewAccount,
             "POST",
             _ROUTE,
             json={"email": address, "password": password},
             authenticated=False,
         )
-        return structure(response.json(), NewAccount, what=f"POST {_ROUTE}")
 
     async def retrieve(self) -> User:
         """Your account (free-plan accounts get a 402 PaymentRequiredError)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
-from typing import Literal, overload
+from typing import Literal, get_args, overload
 
 from ._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
 from ._bulk import create_many as _create_many
@@ -20,11 +20,12 @@ from ._params import (
     check_str_list,
     date_param,
     drop_none,
+    query_params,
 )
 from ._requester import Requester, Service
 from ._sieve import AliasSieveScriptsService
-from ._urls import alias_segment, domain_segment
-from .models import Alias, AliasCredentials
+from ._urls import alias_path, domain_segment
+from .models import Alias, AliasCredentials, ErrorCodeIfDisabled
 
 __all__ = ["AliasSort", "AliasesService", "SearchFilter"]
 
@@ -55,7 +56,7 @@ _FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
     "has_pgp": check_bool,
     "public_key": check_str,
     "max_quota": check_size,
-    "error_code_if_disabled": partial(check_choice, choices=(250, 421, 550)),
+    "error_code_if_disabled": partial(check_choice, choices=get_args(ErrorCodeIfDisabled)),
     "vacation_responder_is_enabled": check_bool,
     "vacation_responder_start_date": date_param,
     "vacation_responder_end_date": date_param,
@@ -90,7 +91,7 @@ def _alias_body(arguments: Mapping[str, object], *, creating: bool) -> dict[str,
         body["recipients"] = check_str_list(
             arguments["recipients"], "recipients", allow_empty=not creating
         )
-    return drop_none(body)
+    return body
 
 
 def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
@@ -136,11 +137,11 @@ class AliasesService(Service):
         it) as a literal substring; ``name`` and ``recipient`` filter on one of those.
         ``concurrency`` > 1 fetches that many pages at once after the first.
         """
-        query = drop_none(
+        query = query_params(
             {
                 "q": check_str(q, "q"),
                 "search_filter": check_choice(
-                    search_filter, "search_filter", ("everything", "name", "recipients")
+                    search_filter, "search_filter", get_args(SearchFilter)
                 ),
                 "name": check_str(name, "name"),
                 "recipient": check_str(recipient, "recipient"),
@@ -151,7 +152,7 @@ class AliasesService(Service):
             Alias,
             _MANY,
             path_params={"domain": domain_segment(domain)},
-            query={k: str(v) for k, v in query.items()},
+            query=query,
             limit=limit,
             default_limit=1000,
             max_limit=1000,
@@ -173,7 +174,7 @@ class AliasesService(Service):
         has_pgp: bool | None = None,
         public_key: str | None = None,
         max_quota: str | None = None,
-        error_code_if_disabled: Literal[250, 421, 550] | None = None,
+        error_code_if_disabled: ErrorCodeIfDisabled | None = None,
         vacation_responder_is_enabled: bool | None = None,
         vacation_responder_start_date: date | str | None = None,
         vacation_responder_end_date: date | str | None = None,
@@ -194,7 +195,9 @@ class AliasesService(Service):
 
     async def retrieve(self, domain: str, alias: str) -> Alias:
         """One alias, by id or name."""
-        return await self._requester.model(Alias, "GET", _ONE, path_params=_path(domain, alias))
+        return await self._requester.model(
+            Alias, "GET", _ONE, path_params=alias_path(domain, alias)
+        )
 
     async def update(
         self,
@@ -211,7 +214,7 @@ class AliasesService(Service):
         has_pgp: bool | None = None,
         public_key: str | None = None,
         max_quota: str | None = None,
-        error_code_if_disabled: Literal[250, 421, 550] | None = None,
+        error_code_if_disabled: ErrorCodeIfDisabled | None = None,
         vacation_responder_is_enabled: bool | None = None,
         vacation_responder_start_date: date | str | None = None,
         vacation_responder_end_date: date | str | None = None,
@@ -240,12 +243,14 @@ class AliasesService(Service):
         if keep_unsent and unsent:
             body = {**_current_values(await self.retrieve(domain, alias), unsent), **body}
         return await self._requester.model(
-            Alias, "PUT", _ONE, path_params=_path(domain, alias), json=body
+            Alias, "PUT", _ONE, path_params=alias_path(domain, alias), json=body
         )
 
     async def delete(self, domain: str, alias: str) -> Alias:
         """Delete an alias; returns it as it was."""
-        return await self._requester.model(Alias, "DELETE", _ONE, path_params=_path(domain, alias))
+        return await self._requester.model(
+            Alias, "DELETE", _ONE, path_params=alias_path(domain, alias)
+        )
 
     def create_many(
         self,
@@ -387,14 +392,10 @@ class AliasesService(Service):
                 "emailed_instructions": check_str(emailed_instructions, "emailed_instructions"),
             }
         )
-        path_params = _path(domain, alias)
+        path_params = alias_path(domain, alias)
         route = _ONE + "/generate-password"
         if emailed_instructions is not None:
             return await self._requester.text("POST", route, path_params=path_params, json=body)
         return await self._requester.model(
             AliasCredentials, "POST", route, path_params=path_params, json=body
         )
-
-
-def _path(domain: str, alias: str) -> dict[str, str]:
-    return {"domain": domain_segment(domain), "alias": alias_segment(alias)}

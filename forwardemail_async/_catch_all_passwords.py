@@ -6,7 +6,6 @@ paid domains may manage them, and a domain holds at most 10.
 
 from __future__ import annotations
 
-from ._converter import structure_list
 from ._ids import object_id
 from ._params import check_str, drop_none
 from ._requester import Service
@@ -23,10 +22,9 @@ class CatchAllPasswordsService(Service):
 
     async def list(self, domain: str) -> list[CatchAllPassword]:
         """Every catch-all password's id and description (the list is not paginated)."""
-        response = await self._requester.send(
-            "GET", _MANY, path_params={"domain": domain_segment(domain)}
+        return await self._requester.model_list(
+            CatchAllPassword, "GET", _MANY, path_params={"domain": domain_segment(domain)}
         )
-        return structure_list(response.json(), CatchAllPassword, what=f"GET {_MANY}")
 
     async def create(
         self,

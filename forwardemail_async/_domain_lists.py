@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ._converter import structure
 from ._hosts import check_url, is_email, is_fqdn, is_ip
 from ._params import check_str, drop_none
 from ._requester import Requester
@@ -109,7 +108,8 @@ class DomainListsMixin:
                 "s3_secret_access_key": _optional_text(secret_access_key, "secret_access_key"),
             }
         )
-        response = await self._requester.send(
+        return await self._requester.model(
+            StatusMessage,
             "POST",
             _S3_TEST,
             path_params={"domain": domain_segment(domain)},
@@ -117,4 +117,3 @@ class DomainListsMixin:
             # Only a read-only probe: repeating it is harmless.
             allow_non_idempotent_retry=True,
         )
-        return structure(response.json(), StatusMessage, what=f"POST {_S3_TEST}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import get_args
 
 from ._catch_all_passwords import CatchAllPasswordsService
 from ._domain_lists import DomainListsMixin
@@ -18,14 +18,15 @@ from ._params import (
     check_str,
     check_str_list,
     drop_none,
+    query_params,
 )
 from ._requester import Requester, Service
 from ._urls import domain_segment
-from .models import Domain
+from .models import Domain, Plan
 
 __all__ = ["DomainsService"]
 
-DomainPlan = Literal["free", "enhanced_protection", "team", "enterprise"]
+DomainPlan = Plan
 
 _ONE = "/v1/domains/{domain}"
 _PROTECTION_FLAGS = (
@@ -69,7 +70,7 @@ class DomainsService(DomainListsMixin, Service):
         regex, whatever the published docs say); ``sort`` is a field name, ``-`` for descending.
         ``limit`` is the page size (1-1000, default 1000).
         """
-        query = drop_none(
+        query = query_params(
             {
                 "q": check_str(q, "q"),
                 "name": check_str(name, "name"),
@@ -79,7 +80,7 @@ class DomainsService(DomainListsMixin, Service):
         return self._requester.paginate(
             Domain,
             "/v1/domains",
-            query={k: str(v) for k, v in query.items()},
+            query=query,
             limit=limit,
             default_limit=1000,
             max_limit=1000,
@@ -110,13 +111,9 @@ class DomainsService(DomainListsMixin, Service):
         set them with :meth:`update`.
         """
         arguments = locals()
-        if not isinstance(domain, str):
-            raise TypeError(f"domain must be a str, not {type(domain).__name__}")
-        domain_segment(domain)  # the same syntax check as for paths
-        body: dict[str, object] = {"domain": domain.strip().lower()}
-        body["plan"] = check_choice(
-            plan, "plan", ("free", "enhanced_protection", "team", "enterprise")
-        )
+        domain_segment(domain)  # the same type and syntax checks as for paths
+        body: dict[str, object] = {"domain": domain.lower()}
+        body["plan"] = check_choice(plan, "plan", get_args(Plan))
         if team_domain is not None:
             body["team_domain"] = check_str(team_domain, "team_domain")
         if catchall is not None:

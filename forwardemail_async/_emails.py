@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
-from ._converter import structure
 from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_str, query_params
@@ -154,10 +153,9 @@ class EmailsService(Service):
         if not isinstance(retry_unsafe, bool):
             raise TypeError("retry_unsafe must be a bool")
         body = await build_email_body(locals(), sending=True)
-        response = await self._requester.send(
-            "POST", _MANY, json=body, allow_non_idempotent_retry=retry_unsafe
+        return await self._requester.model(
+            EmailDetail, "POST", _MANY, json=body, allow_non_idempotent_retry=retry_unsafe
         )
-        return structure(response.json(), EmailDetail, what=f"POST {_MANY}")
 
     async def retrieve(self, email: str) -> EmailDetail:
         """One email by id or Message-ID (with or without ``<>`` or a ``.eml`` suffix)."""

@@ -6,13 +6,13 @@ the domain's id or the token from the invite link, never the domain's name.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import get_args
 
 from ._ids import email_address, invite_reference
 from ._params import check_choice
 from ._requester import Service
 from ._urls import domain_segment
-from .models import Domain
+from .models import Domain, MemberGroup
 
 __all__ = ["InvitesService"]
 
@@ -33,7 +33,7 @@ class InvitesService(Service):
         reference = invite_reference(domain_id_or_invite_token, "domain_id_or_invite_token")
         return await self._requester.text("GET", _ROUTE, path_params={"domain": reference})
 
-    async def create(self, domain: str, *, email: str, group: Literal["admin", "user"]) -> Domain:
+    async def create(self, domain: str, *, email: str, group: MemberGroup) -> Domain:
         """Invite ``email`` as an ``admin`` or a ``user``; returns the domain with its invites.
 
         Someone who is already a member of another of your team domains is added at once,
@@ -41,7 +41,7 @@ class InvitesService(Service):
         """
         body = {
             "email": email_address(email, "email"),
-            "group": check_choice(group, "group", ("admin", "user")),
+            "group": check_choice(group, "group", get_args(MemberGroup)),
         }
         if body["group"] is None:
             raise ValueError("group is required: 'admin' or 'user'")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import get_args
 
 from ._ids import object_id
 from ._params import check_choice
 from ._requester import Service
 from ._urls import domain_segment
-from .models import Domain
+from .models import Domain, MemberGroup
 
 __all__ = ["MembersService"]
 
@@ -18,11 +18,9 @@ _ONE = "/v1/domains/{domain}/members/{member}"
 class MembersService(Service):
     """Members of a domain, addressed by their user id; needs a domain admin."""
 
-    async def update(
-        self, domain: str, member_user_id: str, *, group: Literal["admin", "user"]
-    ) -> Domain:
+    async def update(self, domain: str, member_user_id: str, *, group: MemberGroup) -> Domain:
         """Make a member an ``admin`` or a ``user``; returns the domain."""
-        if check_choice(group, "group", ("admin", "user")) is None:
+        if check_choice(group, "group", get_args(MemberGroup)) is None:
             raise ValueError("group is required: 'admin' or 'user'")
         return await self._requester.model(
             Domain, "PUT", _ONE, path_params=_path(domain, member_user_id), json={"group": group}

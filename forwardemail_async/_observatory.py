@@ -8,9 +8,8 @@ monitor methods use the API key, and adding a monitor needs a paid account.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, get_args
 
-from ._converter import structure, structure_list
 from ._hosts import is_fqdn, is_ip
 from ._params import check_choice
 from ._requester import Service
@@ -33,7 +32,7 @@ _LOOKUP = "/v1/observatory/lookup"
 _SUBJECT = _LOOKUP + "/{value}"
 _MONITOR = "/v1/observatory/monitor"
 _MONITORS = "/v1/observatory/monitors"
-_TYPES = ("domain", "ip")
+_TYPES: tuple[str, ...] = get_args(SubjectType)
 
 
 def _subject(value: object) -> str:
@@ -62,8 +61,9 @@ class ObservatoryService(Service):
         with no measurements yet. ``type="ip"`` with a domain name is a ``BadRequestError``.
         """
         query = {"q": _subject(value), **_type_query(type)}
-        response = await self._requester.send("GET", _LOOKUP, query=query, authenticated=False)
-        return structure(response.json(), ObservatoryLookup, what=f"GET {_LOOKUP}")
+        return await self._requester.model(
+            ObservatoryLookup, "GET", _LOOKUP, query=query, authenticated=False
+        )
 
     async def blacklists(
         self, value: str, *, type: SubjectType | None = None
@@ -132,5 +132,4 @@ class ObservatoryService(Service):
 
     async def monitors(self) -> list[ObservatoryMonitor]:
         """Every subject you monitor, most recently changed first (not paginated)."""
-        response = await self._requester.send("GET", _MONITORS)
-        return structure_list(response.json(), ObservatoryMonitor, what=f"GET {_MONITORS}")
+        return await self._requester.model_list(ObservatoryMonitor, "GET", _MONITORS)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
-from ._converter import structure, structure_list
 from ._hosts import check_url
 from ._ids import object_id
 from ._params import check_choice, check_str, drop_none
@@ -24,7 +23,7 @@ __all__ = ["PushTokensService"]
 
 _MANY = "/v1/push-tokens"
 _ONE = _MANY + "/{token}"
-_PLATFORMS = ("apns", "fcm", "unified-push", "web-push")
+_PLATFORMS: tuple[str, ...] = get_args(PushPlatform)
 _MAX_TOKEN_LENGTH = 4096
 _MAX_DEVICE_NAME_LENGTH = 255
 _APNS = re.compile(r"[0-9a-f]{64,200}", re.IGNORECASE)
@@ -101,8 +100,7 @@ class PushTokensService:
         query = self._alias(alias_id)
         if platform is not None:
             query["platform"] = str(check_choice(platform, "platform", _PLATFORMS))
-        response = await self._requester.send("GET", _MANY, query=query)
-        return structure_list(response.json(), PushToken, what=f"GET {_MANY}")
+        return await self._requester.model_list(PushToken, "GET", _MANY, query=query)
 
     async def create(
         self,
@@ -129,10 +127,9 @@ class PushTokensService:
                 **self._alias(alias_id),
             }
         )
-        response = await self._requester.send(
-            "POST", _MANY, json=body, allow_non_idempotent_retry=True
+        return await self._requester.model(
+            PushToken, "POST", _MANY, json=body, allow_non_idempotent_retry=True
         )
-        return structure(response.json(), PushToken, what=f"POST {_MANY}")
 
     async def delete(self, token_id: str, *, alias_id: str | None = None) -> None:
         """Remove one token by its id (the server answers 204 with no body)."""

@@ -78,6 +78,7 @@ class Requester:
         query: Mapping[str, str] | None = None,
         json: object = None,
         authenticated: bool = True,
+        allow_non_idempotent_retry: bool | None = None,
     ) -> T:
         """Send a request and structure its JSON answer as ``cls``."""
         response = await self.send(
@@ -87,8 +88,22 @@ class Requester:
             query=query,
             json=json,
             authenticated=authenticated,
+            allow_non_idempotent_retry=allow_non_idempotent_retry,
         )
         return structure(response.json(), cls, what=f"{method} {route}")
+
+    async def model_list(
+        self,
+        cls: type[T],
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> list[T]:
+        """Send a request to a list route that is not paginated; structure each item."""
+        response = await self.send(method, route, path_params=path_params, query=query)
+        return structure_list(response.json(), cls, what=f"{method} {route}")
 
     async def text(
         self,

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._converter import structure_list
 from ._params import check_bool, check_str, drop_none
 from ._requester import Requester
-from ._urls import alias_segment, domain_segment, name_segment
+from ._urls import alias_path, name_segment
 from .models import SieveScript, SieveScriptDeleted
 
 __all__ = ["AliasSieveScriptsService", "SieveScriptsService"]
@@ -41,8 +40,7 @@ class _SieveRoutes:
         self._one = base + "/{script}"
 
     async def list(self, params: Mapping[str, str]) -> list[SieveScript]:
-        response = await self._requester.send("GET", self._many, path_params=params)
-        return structure_list(response.json(), SieveScript, what=f"GET {self._many}")
+        return await self._requester.model_list(SieveScript, "GET", self._many, path_params=params)
 
     async def create(
         self,
@@ -167,7 +165,7 @@ class AliasSieveScriptsService:
 
     async def list(self, domain: str, alias: str) -> list[SieveScript]:
         """Every script of the alias (not paginated), the active one first."""
-        return await self._routes.list(_alias(domain, alias))
+        return await self._routes.list(alias_path(domain, alias))
 
     async def create(
         self,
@@ -181,12 +179,12 @@ class AliasSieveScriptsService:
     ) -> SieveScript:
         """Add a script to the alias; see :meth:`SieveScriptsService.create`."""
         return await self._routes.create(
-            _alias(domain, alias), name, content, description, activate
+            alias_path(domain, alias), name, content, description, activate
         )
 
     async def retrieve(self, domain: str, alias: str, script: str) -> SieveScript:
         """One script, with its ``content`` and ``validation_errors``."""
-        return await self._routes.retrieve(_alias(domain, alias), script)
+        return await self._routes.retrieve(alias_path(domain, alias), script)
 
     async def update(
         self,
@@ -200,17 +198,13 @@ class AliasSieveScriptsService:
     ) -> SieveScript:
         """Replace a script's content (the server requires it on every update)."""
         return await self._routes.update(
-            _alias(domain, alias), script, content, description, activate
+            alias_path(domain, alias), script, content, description, activate
         )
 
     async def delete(self, domain: str, alias: str, script: str) -> SieveScriptDeleted:
         """Delete a script that is not active."""
-        return await self._routes.delete(_alias(domain, alias), script)
+        return await self._routes.delete(alias_path(domain, alias), script)
 
     async def activate(self, domain: str, alias: str, script: str) -> SieveScript:
         """Make this script the alias's active one."""
-        return await self._routes.activate(_alias(domain, alias), script)
-
-
-def _alias(domain: str, alias: str) -> dict[str, str]:
-    return {"domain": domain_segment(domain), "alias": alias_segment(alias)}
+        return await self._routes.activate(alias_path(domain, alias), script)

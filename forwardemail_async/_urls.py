@@ -18,6 +18,7 @@ from yarl import URL
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "alias_path",
     "alias_segment",
     "build_url",
     "domain_segment",
@@ -56,13 +57,18 @@ def _encode(value: str, safe: str = _SEGMENT_SAFE) -> str:
     return quote(value, safe=safe)
 
 
-def id_segment(value: object, what: str = "id") -> str:
-    """Validate and encode an opaque identifier (an ObjectId, a name, a message id)."""
+def _checked_id(value: object, what: str) -> str:
+    """``value`` as text that cannot leave its segment, or a ValueError/TypeError."""
     text = _require_text(value, what)
     bad = _FORBIDDEN_IN_ID.intersection(text)
     if bad:
         raise ValueError(f"{what} must not contain {''.join(sorted(bad))!r}: {value!r}")
-    return _encode(text)
+    return text
+
+
+def id_segment(value: object, what: str = "id") -> str:
+    """Validate and encode an opaque identifier (an ObjectId, a name, a message id)."""
+    return _encode(_checked_id(value, what))
 
 
 def domain_segment(value: object, what: str = "domain") -> str:
@@ -78,11 +84,7 @@ def domain_segment(value: object, what: str = "domain") -> str:
 
 
 def _domain_segment(value: object, what: str) -> str:
-    text = _require_text(value, what)
-    bad = _FORBIDDEN_IN_ID.intersection(text)
-    if bad:
-        raise ValueError(f"{what} must not contain {''.join(sorted(bad))!r}: {value!r}")
-    return _encode(normalize_domain_name(text, what))
+    return _encode(normalize_domain_name(_checked_id(value, what), what))
 
 
 _cached_domain_segment = functools.lru_cache(maxsize=256)(_domain_segment)
@@ -148,6 +150,11 @@ def folder_segment(value: object, what: str = "folder") -> str:
     The server looks ``:id`` up as an id first and then as a path, after decoding it.
     """
     return name_segment(value, what)
+
+
+def alias_path(domain: object, alias: object) -> dict[str, str]:
+    """The ``{domain}`` and ``{alias}`` segments of an alias route."""
+    return {"domain": domain_segment(domain), "alias": alias_segment(alias)}
 
 
 def render_path(route: str, params: Mapping[str, str]) -> str:
