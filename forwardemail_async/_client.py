@@ -151,8 +151,8 @@ class ForwardEmail:
 
         Closing either closes both (they share one session).
         """
-        current = self._requester
-        options = current.options
+        requester = self._requester
+        options = requester.options
         if timeout is not _UNSET:
             _check_timeout(timeout, "timeout")
             options = attrs.evolve(options, timeout=timeout)
@@ -160,10 +160,11 @@ class ForwardEmail:
             if not isinstance(retry, RetryPolicy):
                 raise TypeError("retry must be a RetryPolicy")
             options = attrs.evolve(options, retry=retry)
+        requester = requester.with_options(options)
         if headers is not None:
-            options = attrs.evolve(options, headers={**options.headers, **check_headers(headers)})
+            requester = requester.with_headers(headers)
         clone = object.__new__(type(self))
-        clone._init(Requester(current.transport, current.auth, options))
+        clone._init(requester)
         return clone
 
     def as_alias(self, address: str, password: str) -> AliasSession:
@@ -176,10 +177,9 @@ class ForwardEmail:
         if not isinstance(address, str) or "@" not in address:
             raise ValueError("address must be the alias's full email address, like me@example.com")
         current = self._requester
-        credentials = BasicCredentials.alias(address.strip().lower(), password)
-        return AliasSession(
-            Requester(current.transport, credentials, current.options), address.strip().lower()
-        )
+        address = address.strip().lower()
+        credentials = BasicCredentials.alias(address, password)
+        return AliasSession(Requester(current.transport, credentials, current.options), address)
 
     async def encrypt(self, value: str) -> str:
         """Encrypt a DNS TXT value such as ``forward-email=user@example.net``.

@@ -8,7 +8,7 @@ import attrs
 
 from ._converter import structure
 from ._pagination import AsyncPaginator
-from ._params import check_bool, check_headers, check_str, drop_none
+from ._params import check_bool, check_str, drop_none
 from ._requester import Requester, Service
 from ._response import Response
 from ._urls import name_segment
@@ -167,11 +167,7 @@ class ContactsService(Service):
             return self._requester
         if not isinstance(etag, str) or not etag:
             raise TypeError("if_match must be a non-empty etag string")
-        current = self._requester
-        headers = {**current.options.headers, **check_headers({"If-Match": etag})}
-        return Requester(
-            current.transport, current.auth, attrs.evolve(current.options, headers=headers)
-        )
+        return self._requester.with_headers({"If-Match": etag})
 
 
 def _path(contact: str) -> dict[str, str]:

@@ -124,7 +124,7 @@ class EmailAttachment:
                 self.content_disposition, "content_disposition", ("attachment", "inline")
             ),
         }
-        data.update({key: value for key, value in optional.items() if value is not None})
+        data.update(drop_none(optional))
         return data
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
-from urllib.parse import quote
 
 from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._pagination import AsyncPaginator
 from ._params import check_bool, check_str, query_params
 from ._requester import Requester, Service
-from ._urls import normalize_domain_name
+from ._urls import email_segment, normalize_domain_name
 from .models import Email, EmailDetail, EmailLimit
 
 __all__ = ["AliasEmailsService", "EmailSort", "EmailsService"]
@@ -36,26 +35,6 @@ EmailSort = Literal[
 
 _MANY = "/v1/emails"
 _ONE = "/v1/emails/{email}"
-_FORBIDDEN_IN_SEGMENT = ("\x00", "\r", "\n")
-
-
-def email_segment(value: object, what: str = "email") -> str:
-    """An email id or its Message-ID as one path segment.
-
-    Message-IDs may hold ``/``, ``?``, ``#`` or ``%``, so everything but unreserved characters
-    is percent-encoded (the server decodes the segment); surrounding ``<>`` are dropped, as the
-    server stores Message-IDs without them.
-    """
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if not text or text in (".", ".."):
-        raise ValueError(f"{what} must be an email id or a Message-ID, got {value!r}")
-    if any(c in text for c in _FORBIDDEN_IN_SEGMENT):
-        raise ValueError(f"{what} must not contain control characters: {value!r}")
-    return quote(text, safe="@")
 
 
 class EmailsService(Service):

@@ -16,7 +16,7 @@ from ._email_body import Address, Addresses, AttachmentSource, build_email_body
 from ._ids import object_id
 from ._message_query import filter_query, shape_query
 from ._pagination import AsyncPaginator
-from ._params import check_str_list
+from ._params import check_str_list, drop_none
 from ._requester import Service
 from ._urls import folder_segment
 from .models import Message
@@ -188,9 +188,7 @@ class MessagesService(Service):
             body["folder"] = folder
         body["flags"] = _flags(flags, "flags")
         body["labels"] = _labels(labels, "labels")
-        return await self._requester.model(
-            Message, "POST", _MANY, json={k: v for k, v in body.items() if v is not None}
-        )
+        return await self._requester.model(Message, "POST", _MANY, json=drop_none(body))
 
     @overload
     async def retrieve(
@@ -261,7 +259,7 @@ class MessagesService(Service):
         if folder is not None:
             folder_segment(folder)
             body["folder"] = folder
-        payload = {key: value for key, value in body.items() if value is not None}
+        payload = drop_none(body)
         if not payload:
             raise ValueError("update() needs flags, labels or folder")
         return await self._requester.model(

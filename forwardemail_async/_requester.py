@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
+import attrs
+
 from ._auth import BasicCredentials
 from ._converter import iter_structured, structure, structure_list
 from ._errors import ResponseDecodeError
 from ._pagination import AsyncPaginator
+from ._params import check_headers
 from ._response import Response
 from ._transport import RequestOptions, Transport
 
@@ -32,6 +35,15 @@ class Requester:
         self.transport = transport
         self.auth = auth
         self.options = options
+
+    def with_options(self, options: RequestOptions) -> Requester:
+        """The same transport and identity with other options."""
+        return Requester(self.transport, self.auth, options)
+
+    def with_headers(self, headers: Mapping[str, str]) -> Requester:
+        """The same, sending ``headers`` (checked) on top of the current ones."""
+        merged = {**self.options.headers, **check_headers(headers)}
+        return self.with_options(attrs.evolve(self.options, headers=merged))
 
     def __repr__(self) -> str:
         # Header values are left out: users put tokens in custom headers too.

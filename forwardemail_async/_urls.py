@@ -22,6 +22,7 @@ __all__ = [
     "alias_segment",
     "build_url",
     "domain_segment",
+    "email_segment",
     "folder_segment",
     "id_segment",
     "name_segment",
@@ -155,6 +156,29 @@ def folder_segment(value: object, what: str = "folder") -> str:
 def alias_path(domain: object, alias: object) -> dict[str, str]:
     """The ``{domain}`` and ``{alias}`` segments of an alias route."""
     return {"domain": domain_segment(domain), "alias": alias_segment(alias)}
+
+
+# A Message-ID may hold almost anything; only these would break the request line.
+_CONTROL_IN_MESSAGE_ID = ("\x00", "\r", "\n")
+
+
+def email_segment(value: object, what: str = "email") -> str:
+    """An email id or its Message-ID as one path segment.
+
+    Message-IDs may hold ``/``, ``?``, ``#`` or ``%``, so everything but unreserved characters
+    is percent-encoded (the server decodes the segment); surrounding ``<>`` are dropped, as the
+    server stores Message-IDs without them.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if not text or text in (".", ".."):
+        raise ValueError(f"{what} must be an email id or a Message-ID, got {value!r}")
+    if any(c in text for c in _CONTROL_IN_MESSAGE_ID):
+        raise ValueError(f"{what} must not contain control characters: {value!r}")
+    return _encode(text, safe="@")
 
 
 def render_path(route: str, params: Mapping[str, str]) -> str:

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from multidict import CIMultiDict
 from yarl import URL
 
-from forwardemail_async._emails import email_segment
 from forwardemail_async._headers import (
     parse_link_header,
     parse_page_info,
@@ -33,6 +32,7 @@ from forwardemail_async._urls import (
     alias_segment,
     build_url,
     domain_segment,
+    email_segment,
     folder_segment,
     id_segment,
     name_segment,
