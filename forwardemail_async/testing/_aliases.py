@@ -58,8 +58,7 @@ async def list_aliases(ctx: Ctx) -> web.Response:
     if is_sanb(sort) and sort.removeprefix("-") in _SORT_KEYS:
         field, descending = sort.removeprefix("-"), sort.startswith("-")
     aliases.sort(key=_SORT_KEYS[field], reverse=descending)
-    items = page.take(aliases, zero_limit_takes_all=True)
-    ctx.paginate(page, size=len(items), item_count=len(aliases))
+    items = ctx.take_page(aliases, page, zero_limit_takes_all=True)
     # Aliases of banned users are dropped after the page was counted, as on the server.
     body = [alias_object(a, user, "list") for a in items if not a.user.banned]
     return json_response(body)
@@ -116,7 +115,7 @@ async def create_alias(ctx: Ctx) -> web.Response:
     """POST: validateAlias, then the 'create alias' limiter, then the model's checks."""
     user, domain, group = _alias_route_start(ctx)
     changes = read_alias_body(ctx.body, domain=domain, group=group, user=user, alias=None)
-    ctx.limit_route("create alias", ctx.fake.rate_limits.create_alias_max, user)
+    ctx.limit_route("create alias", ctx.fake.rate_limits.create_alias_max, user.id)
     if "name" not in changes:
         changes["name"] = random_alias_name(ctx.store, domain)
     alias = apply_changes(ctx.store.new_alias(domain, user, ""), changes)
@@ -159,7 +158,7 @@ async def generate_password(ctx: Ctx) -> web.Response:
     user, domain, group = _alias_route_start(ctx)
     alias = alias_for(ctx, domain, group, user)
     ctx.limit_route(
-        "generate alias password", ctx.fake.rate_limits.generate_alias_password_max, user
+        "generate alias password", ctx.fake.rate_limits.generate_alias_password_max, user.id
     )
     body = ctx.body
     if alias.name == "*":

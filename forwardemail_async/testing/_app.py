@@ -43,8 +43,7 @@ from ._boom import INTERNAL_MESSAGE, BoomError, EarlyResponseError, render_error
 from ._context import Ctx, RecordedRequest, Router, basic_credentials
 from ._faults import run_with_faults
 from ._qs import parse_koa_query, qs_parse
-from ._ratelimit import GLOBAL_IGNORED_PATHS, RateLimiter
-from ._state import Store
+from ._ratelimit import GLOBAL_IGNORED_PATHS
 from ._text import WEB_URL
 
 if TYPE_CHECKING:
@@ -92,11 +91,9 @@ _EMAILS_LIMIT = 51 * 1024 * 1024
 _MAX_BODY = 52 * 1024 * 1024
 
 
-def build_app(
-    fake: FakeForwardEmail, store: Store, limiter: RateLimiter, seed: int
-) -> web.Application:
+def build_app(fake: FakeForwardEmail) -> web.Application:
     """An application serving ``fake``'s state."""
-    pipeline = _Pipeline(fake, store, limiter, seed)
+    pipeline = _Pipeline(fake)
     app = web.Application(client_max_size=_MAX_BODY)
     app.router.add_route("*", "/{path:.*}", pipeline.handle)
     app.on_shutdown.append(pipeline.release)
@@ -105,10 +102,9 @@ def build_app(
 
 
 class _Pipeline:
-    def __init__(
-        self, fake: FakeForwardEmail, store: Store, limiter: RateLimiter, seed: int
-    ) -> None:
-        self._fake, self._store, self._limiter = fake, store, limiter
+    def __init__(self, fake: FakeForwardEmail) -> None:
+        self._fake, self._store, self._limiter = fake, fake._store, fake._limiter
+        seed = fake._seed
         self._router = Router(ROUTES)
         self._fault_rng = random.Random(f"faults-{seed}")
         self._id_rng = random.Random(f"request-ids-{seed}")
@@ -239,9 +235,7 @@ def _body_limits(request: web.Request) -> tuple[int, int]:
     return _JSON_LIMIT, _FORM_LIMIT
 
 
-def _parse_body(
-    content_type: str, raw: bytes | None, limits: tuple[int, int] = (_JSON_LIMIT, _FORM_LIMIT)
-) -> Any:
+def _parse_body(content_type: str, raw: bytes | None, limits: tuple[int, int]) -> Any:
     """koa-bodyparser (co-body): JSON and urlencoded bodies; anything else is ``{}``."""
     json_limit, form_limit = limits
     if raw is None:

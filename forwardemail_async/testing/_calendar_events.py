@@ -20,8 +20,8 @@ from ._boom import BoomError, json_response
 from ._calendars import find_calendar
 from ._context import Ctx, Route
 from ._ical import event_fields, parse_ical, parse_iso
-from ._mailbox import FakeCalendarEvent, FakeMailbox, open_mailbox, page_of, query_text
-from ._shapes import iso
+from ._mailbox import FakeCalendarEvent, FakeMailbox, mailbox_for, page_of, query_text
+from ._shapes import iso, iso_or_none
 from ._text import is_sanb, js_boolean
 
 __all__ = ["ROUTES"]
@@ -43,7 +43,7 @@ def event_object(event: FakeCalendarEvent) -> dict[str, Any]:
         "id": event.id,
         "calendar_id": event.calendar.id,
         "ical": event.ical,
-        "deleted_at": None if event.deleted_at is None else iso(event.deleted_at),
+        "deleted_at": iso_or_none(event.deleted_at),
         "created_at": iso(event.created_at),
         "updated_at": iso(event.updated_at),
         "object": "calendar_event",
@@ -109,7 +109,7 @@ def _sorted(ctx: Ctx, events: list[FakeCalendarEvent]) -> list[FakeCalendarEvent
 
 async def list_events(ctx: Ctx) -> web.Response:
     """GET: filtered by calendar, date range and deletion; newest first unless ``sort``."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     events = list(mailbox.events)
     calendar_id = query_text(ctx, "calendar_id")
     if calendar_id is not None:
@@ -123,13 +123,13 @@ async def list_events(ctx: Ctx) -> web.Response:
     start, end = _range(ctx)
     if start is not None or end is not None:
         events = [e for e in events if _in_range(e, start, end)]
-    shown = page_of(ctx, events, default_limit=25, max_limit=100)
+    shown = page_of(ctx, events)
     return json_response([event_object(e) for e in shown])
 
 
 async def create_event(ctx: Ctx) -> web.Response:
     """POST: ``calendar_id`` and ``ical`` required; ``event_id`` optional (409 if taken)."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     body = ctx.body
     if not body.get("calendar_id"):
         raise BoomError(400, phrases.CALENDAR_ID_REQUIRED)
@@ -151,13 +151,13 @@ async def create_event(ctx: Ctx) -> web.Response:
 
 async def retrieve_event(ctx: Ctx) -> web.Response:
     """GET one event that is not deleted."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     return json_response(event_object(_find(ctx, mailbox)))
 
 
 async def update_event(ctx: Ctx) -> web.Response:
     """PUT: move to ``calendar_id`` and/or replace ``ical``."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     event = _find(ctx, mailbox)
     body = ctx.body
     if "calendar_id" in body:
@@ -173,7 +173,7 @@ async def update_event(ctx: Ctx) -> web.Response:
 
 async def delete_event(ctx: Ctx) -> web.Response:
     """DELETE: sets ``deleted_at`` and answers with the event."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     event = _find(ctx, mailbox)
     event.deleted_at = event.updated_at = ctx.store.now_ms()
     return json_response(event_object(event))

@@ -14,7 +14,7 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeCalendar, FakeMailbox, open_mailbox, page_of
+from ._mailbox import FakeCalendar, FakeMailbox, mailbox_for, page_of
 from ._shapes import iso
 from ._text import WEB_URL, is_sanb
 
@@ -52,15 +52,15 @@ def _calendar_for(ctx: Ctx, mailbox: FakeMailbox) -> FakeCalendar:
 
 async def list_calendars(ctx: Ctx) -> web.Response:
     """GET: newest first."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     calendars = sorted(mailbox.calendars, key=lambda c: c.created_at, reverse=True)
-    shown = page_of(ctx, calendars, default_limit=25, max_limit=100)
+    shown = page_of(ctx, calendars)
     return json_response([calendar_object(c) for c in shown])
 
 
 async def create_calendar(ctx: Ctx) -> web.Response:
     """POST: ``name`` required; the rest defaults (random colour, UTC, the web URL)."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     body = ctx.body
     if not is_sanb(body.get("name")):
         raise BoomError(400, phrases.CALENDAR_NAME_REQUIRED)
@@ -89,13 +89,13 @@ async def create_calendar(ctx: Ctx) -> web.Response:
 
 async def retrieve_calendar(ctx: Ctx) -> web.Response:
     """GET one calendar by its id."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     return json_response(calendar_object(_calendar_for(ctx, mailbox)))
 
 
 async def update_calendar(ctx: Ctx) -> web.Response:
     """PUT: name (409 if another calendar has it), description, color, timezone, order."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     calendar = _calendar_for(ctx, mailbox)
     body = ctx.body
     if "name" in body:
@@ -113,7 +113,7 @@ async def update_calendar(ctx: Ctx) -> web.Response:
 
 async def delete_calendar(ctx: Ctx) -> web.Response:
     """DELETE: the calendar and all its events, for good."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     calendar = _calendar_for(ctx, mailbox)
     mailbox.events = [e for e in mailbox.events if e.calendar is not calendar]
     mailbox.calendars.remove(calendar)

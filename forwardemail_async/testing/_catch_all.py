@@ -66,7 +66,7 @@ async def list_passwords(ctx: Ctx) -> web.Response:
 async def create_password(ctx: Ctx) -> web.Response:
     """POST: at most 10 per domain; the password is shown only in this answer."""
     user, domain = _admin_domain(ctx)
-    ctx.limit_route("create catch all password", CREATE_CATCH_ALL_PASSWORD_MAX, user)
+    ctx.limit_route("create catch all password", CREATE_CATCH_ALL_PASSWORD_MAX, user.id)
     tokens = _tokens(ctx.store, domain)
     if len(tokens) >= MAX_TOKENS:
         message = format_phrase(phrases.DOMAIN_EXCEEDS_CATCHALL_PASSWORD_LIMIT, MAX_TOKENS)

@@ -16,7 +16,7 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeContact, FakeMailbox, open_mailbox, page_of
+from ._mailbox import FakeContact, FakeMailbox, mailbox_for, page_of
 from ._shapes import iso
 from ._text import is_email, is_sanb, js_boolean
 
@@ -168,7 +168,7 @@ def _check_if_match(ctx: Ctx, contact: FakeContact) -> None:
 
 async def list_contacts(ctx: Ctx) -> web.Response:
     """GET: newest first, deleted ones hidden, one contact per UID; sliced in memory."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     seen: set[str] = set()
     active = []
     for contact in sorted(mailbox.contacts, key=lambda c: c.created_at, reverse=True):
@@ -181,7 +181,7 @@ async def list_contacts(ctx: Ctx) -> web.Response:
 
 async def create_contact(ctx: Ctx) -> web.Response:
     """POST: from ``full_name`` (a vCard is written) or from vCard ``content``."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     body = dict(ctx.body)
     if not body.get("content") and not body.get("full_name"):
         raise BoomError(400, phrases.CONTACT_FULLNAME_OR_CONTENT_REQUIRED)
@@ -234,13 +234,13 @@ async def create_contact(ctx: Ctx) -> web.Response:
 
 async def retrieve_contact(ctx: Ctx) -> web.Response:
     """GET one contact, with its ``ETag``."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     return _answer(_find(mailbox, ctx.params["id"]))
 
 
 async def update_contact(ctx: Ctx) -> web.Response:
     """PUT: the given fields; the vCard is rewritten from them unless ``content`` is given."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     body = ctx.body
     if not any(_truthy(body.get(key)) for key in _UPDATE_FIELDS):
         raise BoomError(400, phrases.CONTACT_UPDATE_FIELDS_REQUIRED)
@@ -269,7 +269,7 @@ async def update_contact(ctx: Ctx) -> web.Response:
 
 async def delete_contact(ctx: Ctx) -> web.Response:
     """DELETE: a soft delete (kept for CardDAV sync); answers with the contact, no ETag."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     contact = _find(mailbox, ctx.params["id"])
     _check_if_match(ctx, contact)
     answer = _answer(contact, etag=False)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import unquote
 
 import attrs
@@ -27,7 +27,12 @@ from ._state import FakeAlias, FakeUser, Store
 if TYPE_CHECKING:
     from ._fake import FakeForwardEmail
 
-__all__ = ["Ctx", "RecordedRequest", "Route", "Router", "basic_credentials"]
+__all__ = ["ALIAS_REALM", "Ctx", "RecordedRequest", "Route", "Router", "basic_credentials"]
+
+T = TypeVar("T")
+
+# The challenge of every failed alias login.
+ALIAS_REALM = 'Basic realm="forwardemail/api"'
 
 # npm basic-auth: "Basic <token68>", then "user:pass" inside.
 _BASIC = re.compile(r"^ *[Bb][Aa][Ss][Ii][Cc] +([A-Za-z0-9._~+/-]+=*) *$")
@@ -135,8 +140,12 @@ class Ctx:
     headers: dict[str, str] = attrs.field(factory=dict)
     localized: bool = False
 
-    def api_token_user(self) -> FakeUser:
-        """``ensureApiToken`` + ``checkVerifiedEmail`` + ``ensureNotBanned`` (contract §1.2a)."""
+    def api_token_user(self, *, verified_email: bool = True, check_ban: bool = True) -> FakeUser:
+        """``ensureApiToken`` + ``checkVerifiedEmail`` + ``ensureNotBanned`` (contract §1.2a).
+
+        The observatory and push-token routes skip the ban check (and push tokens the
+        verified-email one too), so each check after the token can be turned off.
+        """
         credentials = basic_credentials(self.request)
         if credentials is None or not credentials[0]:
             raise BoomError(401, phrases.INVALID_API_CREDENTIALS)
@@ -144,43 +153,54 @@ class Ctx:
         if user is None:
             raise BoomError(401, phrases.INVALID_API_TOKEN)
         self.record.user_id = user.id
-        if not user.verified:
+        if verified_email and not user.verified:
             raise BoomError(401, phrases.EMAIL_VERIFICATION_REQUIRED)
-        if user.banned:
+        if check_ban and user.banned:
             raise BoomError(403, phrases.ACCOUNT_BANNED)
         return user
+
+    def refuse_alias(self, message: str) -> NoReturn:
+        """A failed alias login: 401 with ``WWW-Authenticate: Basic realm="forwardemail/api"``."""
+        self.headers["WWW-Authenticate"] = ALIAS_REALM
+        raise BoomError(401, message)
 
     def alias_auth(self) -> FakeAlias:
         """``aliasAuth`` (contract §1.2b): the alias address and one of its generated passwords.
 
-        Failures are 401 with ``WWW-Authenticate: Basic realm="forwardemail/api"``.
+        Failures go through :meth:`refuse_alias`.
         """
-        self.headers["WWW-Authenticate"] = 'Basic realm="forwardemail/api"'
         credentials = basic_credentials(self.request)
         if credentials is None or not credentials[0] or not credentials[1]:
-            raise BoomError(401, phrases.BASIC_AUTH_REQUIRED)
+            self.refuse_alias(phrases.BASIC_AUTH_REQUIRED)
         alias = self.store.alias_by_address(credentials[0])
         if alias is None or credentials[1] not in alias.passwords:
-            raise BoomError(401, phrases.AUTHENTICATION_FAILED)
-        del self.headers["WWW-Authenticate"]
+            self.refuse_alias(phrases.AUTHENTICATION_FAILED)
         self.record.user_id = alias.user.id
         return alias
 
-    def token_or_alias_auth(self) -> FakeUser | FakeAlias:
-        """``ensureApiTokenOrAliasAuth``: an empty password means an API token, else an alias."""
+    def token_or_alias_auth(
+        self, *, verified_email: bool = True, check_ban: bool = True
+    ) -> FakeUser | FakeAlias:
+        """``ensureApiTokenOrAliasAuth``: an empty password means an API token, else an alias.
+
+        The flags go to :meth:`api_token_user`.
+        """
         credentials = basic_credentials(self.request)
         if credentials is None or not credentials[0]:
             raise BoomError(401, phrases.AUTHENTICATION_REQUIRED)
-        return self.api_token_user() if not credentials[1] else self.alias_auth()
+        if credentials[1]:
+            return self.alias_auth()
+        return self.api_token_user(verified_email=verified_email, check_ban=check_ban)
 
-    def limit_route(self, name: str, limit: int, user: FakeUser) -> None:
-        """A per-route daily limiter (helpers/rate-limit.js), keyed by user.
+    def limit_route(self, name: str, limit: int, key: str) -> None:
+        """A per-route daily limiter (helpers/rate-limit.js), keyed by ``key`` (a user id, or
+        the client IP on the public routes).
 
         Its headers replace the global limiter's, as the later middleware on the server does.
         """
         verdict = self.limiter.hit(
             f"route {name}",
-            user.id,
+            key,
             limit=limit,
             window=self.fake.rate_limits.route_window,
             now=self.fake.clock(),
@@ -189,6 +209,14 @@ class Ctx:
         self.headers.update(verdict.headers)
         if verdict.blocked is not None:
             raise EarlyResponseError(verdict.blocked)
+
+    def take_page(
+        self, items: Sequence[T], page: PageRequest, *, zero_limit_takes_all: bool
+    ) -> list[T]:
+        """This ``page`` of ``items``, with the pagination headers set for it."""
+        shown = page.take(items, zero_limit_takes_all=zero_limit_takes_all)
+        self.paginate(page, size=len(shown), item_count=len(items))
+        return shown
 
     def paginate(self, page: PageRequest, *, size: int, item_count: int) -> None:
         """Add the pagination headers (unless the fake was told to strip them)."""

@@ -132,7 +132,7 @@ async def update_denylist(ctx: Ctx) -> web.Response:
 
 def _update_list(ctx: Ctx, kind: str) -> web.Response:
     user, domain = _admin_paid_domain(ctx)
-    ctx.limit_route(f"update {kind}", UPDATE_LIST_MAX, user)
+    ctx.limit_route(f"update {kind}", UPDATE_LIST_MAX, user.id)
     setattr(domain, kind, _parse_entries(ctx.body.get(kind)))
     domain.updated_at = ctx.store.now_ms()
     return json_response(domain_object(domain, user))

@@ -56,8 +56,7 @@ async def list_domains(ctx: Ctx) -> web.Response:
         rows.sort(key=lambda row: _sort_key(row.get(field)), reverse=sort.startswith("-"))
     else:
         rows.sort(key=lambda row: str(row["created_at"]))
-    items = page.take(rows, zero_limit_takes_all=False)
-    ctx.paginate(page, size=len(items), item_count=len(rows))
+    items = ctx.take_page(rows, page, zero_limit_takes_all=False)
     return json_response(items)
 
 
@@ -109,7 +108,7 @@ async def create_domain(ctx: Ctx) -> web.Response:
     plan = body.get("plan")
     if plan not in (None, "") and plan not in PLANS:
         raise BoomError(400, phrases.INVALID_PLAN)
-    ctx.limit_route("create domain", ctx.fake.rate_limits.create_domain_max, user)
+    ctx.limit_route("create domain", ctx.fake.rate_limits.create_domain_max, user.id)
     enforce_paid_plan(user)
     team = _team_domain(ctx, user, body.get("team_domain"))
     catchall = _catchall_recipients(body.get("catchall", None), user)

@@ -75,8 +75,7 @@ async def list_emails(ctx: Ctx) -> web.Response:
     if is_sanb(q):
         emails = [email for email in emails if _matches(email, q.strip().lower())]
     # The search is an in-memory slice; otherwise Mongo, where limit=0 means "no limit".
-    items = page.take(emails, zero_limit_takes_all=not is_sanb(q))
-    ctx.paginate(page, size=len(items), item_count=len(emails))
+    items = ctx.take_page(emails, page, zero_limit_takes_all=not is_sanb(q))
     return json_response([email_object(email, "list") for email in items])
 
 

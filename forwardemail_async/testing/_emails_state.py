@@ -70,7 +70,7 @@ def outbound(fake: FakeForwardEmail) -> OutboundEmails:
 
 def queue_of(ctx: Ctx) -> OutboundEmails:
     """The outbound queue, from a request handler."""
-    return ctx.store.resource("emails", OutboundEmails)
+    return outbound(ctx.fake)
 
 
 def email_object(email: FakeEmail, view: Literal["list", "full"]) -> dict[str, Any]:

@@ -52,7 +52,7 @@ class FakeForwardEmail:
 
     def make_app(self) -> web.Application:
         """A new aiohttp application serving this fake's state."""
-        return build_app(self, self._store, self._limiter, self._seed)
+        return build_app(self)
 
     # --- seeding -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeFolder, FakeMailbox, open_mailbox, page_of
+from ._mailbox import FakeFolder, FakeMailbox, mailbox_for, page_of
 from ._shapes import iso
 from ._text import is_sanb, js_boolean
 
@@ -59,18 +59,18 @@ def _find(ctx: Ctx, mailbox: FakeMailbox) -> FakeFolder:
 
 async def list_folders(ctx: Ctx) -> web.Response:
     """GET: sorted by path; ``subscribed`` (any value) filters on it."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     folders = sorted(mailbox.folders, key=lambda f: f.path)
     if "subscribed" in ctx.query:
         wanted = js_boolean(ctx.query["subscribed"])
         folders = [f for f in folders if f.subscribed is wanted]
-    shown = page_of(ctx, folders, default_limit=25, max_limit=100)
+    shown = page_of(ctx, folders)
     return json_response([folder_object(f) for f in shown])
 
 
 async def create_folder(ctx: Ctx) -> web.Response:
     """POST: ``path`` required; an existing path is refused."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     path = ctx.body.get("path")
     if not is_sanb(path):
         raise BoomError(400, phrases.FOLDER_NAME_OR_PATH_REQUIRED)
@@ -81,13 +81,13 @@ async def create_folder(ctx: Ctx) -> web.Response:
 
 async def retrieve_folder(ctx: Ctx) -> web.Response:
     """GET one folder by id or path."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     return json_response(folder_object(_find(ctx, mailbox)))
 
 
 async def update_folder(ctx: Ctx) -> web.Response:
     """PUT: rename to ``path``; the folders below it move along, as IMAP RENAME does."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     folder = _find(ctx, mailbox)
     path = ctx.body.get("path")
     if not is_sanb(path):
@@ -105,7 +105,7 @@ async def update_folder(ctx: Ctx) -> web.Response:
 
 async def delete_folder(ctx: Ctx) -> web.Response:
     """DELETE: the folder and its messages; INBOX and special-use folders stay."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     folder = _find(ctx, mailbox)
     if folder.path == "INBOX" or folder.special_use is not None:
         raise BoomError(400, phrases.IMAP_MAILBOX_RESERVED)

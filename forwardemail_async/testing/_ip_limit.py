@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ._boom import EarlyResponseError
 from ._context import Ctx
 
 __all__ = ["limit_ip"]
@@ -10,14 +9,4 @@ __all__ = ["limit_ip"]
 
 def limit_ip(ctx: Ctx, name: str, limit: int) -> None:
     """helpers/rate-limit.js for an anonymous request: its key is the IP address."""
-    verdict = ctx.limiter.hit(
-        f"route {name}",
-        ctx.request.remote or "unknown",
-        limit=limit,
-        window=ctx.fake.rate_limits.route_window,
-        now=ctx.fake.clock(),
-        daily=True,
-    )
-    ctx.headers.update(verdict.headers)
-    if verdict.blocked is not None:
-        raise EarlyResponseError(verdict.blocked)
+    ctx.limit_route(name, limit, ctx.request.remote or "unknown")

@@ -34,7 +34,7 @@ async def download_logs(ctx: Ctx) -> web.Response:
     """GET: list-logs.js up to the point where the report is emailed in the background."""
     user = ctx.api_token_user()
     enforce_paid_plan(user)
-    ctx.limit_route("download logs", DOWNLOAD_LOGS_MAX, user)
+    ctx.limit_route("download logs", DOWNLOAD_LOGS_MAX, user.id)
     wanted = _wanted_domains(ctx)
     domains = [
         domain

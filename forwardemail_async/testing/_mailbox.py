@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from . import _phrases as phrases
-from ._boom import BoomError
 from ._context import Ctx
 from ._pagination import normalize
 from ._state import FakeAlias, Store
@@ -31,6 +30,7 @@ __all__ = [
     "FakeMessage",
     "FakeSieveScript",
     "mailbox",
+    "mailbox_for",
     "mailbox_of",
     "open_mailbox",
     "page_of",
@@ -210,9 +210,13 @@ def open_mailbox(ctx: Ctx) -> tuple[FakeAlias, FakeMailbox]:
     """
     alias = ctx.alias_auth()
     if not alias.has_imap:
-        ctx.headers["WWW-Authenticate"] = 'Basic realm="forwardemail/api"'
-        raise BoomError(401, phrases.AUTHENTICATION_FAILED)
+        ctx.refuse_alias(phrases.AUTHENTICATION_FAILED)
     return alias, mailbox_of(ctx.store, alias)
+
+
+def mailbox_for(ctx: Ctx) -> FakeMailbox:
+    """:func:`open_mailbox` for the routes that only need the mailbox."""
+    return open_mailbox(ctx)[1]
 
 
 def query_text(ctx: Ctx, name: str) -> str | None:
@@ -222,7 +226,12 @@ def query_text(ctx: Ctx, name: str) -> str | None:
 
 
 def page_of(
-    ctx: Ctx, items: list[T], *, default_limit: int, max_limit: int, in_memory: bool = False
+    ctx: Ctx,
+    items: list[T],
+    *,
+    default_limit: int = 25,
+    max_limit: int = 100,
+    in_memory: bool = False,
 ) -> list[T]:
     """One page of ``items`` with the pagination headers of the alias-auth lists.
 
@@ -236,8 +245,7 @@ def page_of(
         default_limit=default_limit,
         max_limit=max_limit,
     )
-    shown = page.take(items, zero_limit_takes_all=not in_memory)
-    ctx.paginate(page, size=len(shown), item_count=len(items))
+    shown = ctx.take_page(items, page, zero_limit_takes_all=not in_memory)
     if not items and "X-Page-Count" in ctx.headers:
         ctx.headers["X-Page-Count"] = "1"
     return shown

@@ -19,7 +19,7 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeFolder, FakeMailbox, FakeMessage, open_mailbox, page_of
+from ._mailbox import FakeFolder, FakeMailbox, FakeMessage, mailbox_for, page_of
 from ._message_search import matching_messages, normalize_folder_path
 from ._message_view import MessageView
 from ._mime import compose, nodemailer_message
@@ -190,15 +190,15 @@ def _place(message: FakeMessage, folder: FakeFolder) -> None:
 
 async def list_messages(ctx: Ctx) -> web.Response:
     """GET: every filter ANDed, newest first."""
-    _, mailbox = open_mailbox(ctx)
-    shown = page_of(ctx, matching_messages(ctx, mailbox), default_limit=25, max_limit=100)
+    mailbox = mailbox_for(ctx)
+    shown = page_of(ctx, matching_messages(ctx, mailbox))
     lightweight = ctx.query.get("lightweight") == "true"
     return json_response([message_object(ctx, m, lightweight=lightweight) for m in shown])
 
 
 async def create_message(ctx: Ctx) -> web.Response:
     """POST: store a message (composed from Nodemailer fields, or ``raw``); nothing is sent."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     body = ctx.body
     requested = body.get("folder", "INBOX")
     path = _folder_path(requested)
@@ -237,13 +237,13 @@ async def create_message(ctx: Ctx) -> web.Response:
 
 async def retrieve_message(ctx: Ctx) -> web.Response:
     """GET one message, or its raw text with ``?eml=true``."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     return _answer(ctx, _find(ctx, mailbox))
 
 
 async def update_message(ctx: Ctx) -> web.Response:
     """PUT: move to ``folder``, then the flag and label changes; all checked first."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     message = _find(ctx, mailbox)
     body = ctx.body
     flags_add = _flags(body.get("flags_add")) or None
@@ -280,7 +280,7 @@ async def update_message(ctx: Ctx) -> web.Response:
 
 async def delete_message(ctx: Ctx) -> web.Response:
     """DELETE: expunges the message for good; answers with it as it was."""
-    _, mailbox = open_mailbox(ctx)
+    mailbox = mailbox_for(ctx)
     message = _find(ctx, mailbox)
     mailbox.messages.remove(message)
     return json_response(message_object(ctx, message))

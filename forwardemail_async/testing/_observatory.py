@@ -19,11 +19,10 @@ from aiohttp import web
 
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
-from ._checks import token_user
 from ._context import Ctx, Route
 from ._guards import enforce_paid_plan
 from ._ip_limit import limit_ip
-from ._shapes import iso
+from ._shapes import iso, iso_or_none
 from ._state import FakeUser, Store
 from ._text import format_phrase, is_fqdn, is_ip, is_sanb
 
@@ -154,10 +153,6 @@ def _infer_type(value: str) -> str:
     return "ip" if is_ip(value) else "domain"
 
 
-def _date(ms: int | None) -> str | None:
-    return iso(ms) if ms is not None else None
-
-
 def _check_type(kind: object) -> str:
     """A ``type`` outside the model's enum fails once the subject is looked up or created."""
     if isinstance(kind, str) and kind in SUBJECT_TYPES:
@@ -195,9 +190,9 @@ def _lookup_object(subject: FakeObservatorySubject, status: str) -> dict[str, An
         "asn": subject.asn or None,
         "asn_org": subject.asn_org or None,
         "country_code": subject.country_code or None,
-        "last_scored_at": _date(subject.last_scored_at),
-        "blacklist_checked_at": _date(subject.blacklist_summary_at),
-        "dns_checked_at": _date(subject.dns_snapshot_at),
+        "last_scored_at": iso_or_none(subject.last_scored_at),
+        "blacklist_checked_at": iso_or_none(subject.blacklist_summary_at),
+        "dns_checked_at": iso_or_none(subject.dns_snapshot_at),
     }
 
 
@@ -227,24 +222,26 @@ async def lookup(ctx: Ctx) -> web.Response:
     return json_response(answer)
 
 
-def _looked_up(ctx: Ctx) -> FakeObservatorySubject:
+def _looked_up(ctx: Ctx, missing: str) -> FakeObservatorySubject:
+    """The subject named by the ``value`` param and the optional ``type`` query; 404 with
+    ``missing`` when there is none."""
     value = ctx.params["value"].strip().lower()
     kind = ctx.query.get("type")
     found = _state(ctx.store).find(value, kind if isinstance(kind, str) and kind else None)
     if found is None:
-        raise BoomError(404, phrases.OBSERVATORY_LOOKUP_FIRST)
+        raise BoomError(404, missing)
     return found
 
 
 async def blacklists(ctx: Ctx) -> web.Response:
     """GET lookup/:value/blacklists: the summary and the latest 100 events, newest first."""
     limit_ip(ctx, "observatory blacklists", OBSERVATORY_ROUTE_MAX)
-    subject = _looked_up(ctx)
+    subject = _looked_up(ctx, phrases.OBSERVATORY_LOOKUP_FIRST)
     events = sorted(subject.blacklist_events, key=lambda e: e.detected_at, reverse=True)[:100]
     return json_response(
         {
             "blacklist_summary": subject.blacklist_summary or None,
-            "last_checked": _date(subject.blacklist_summary_at),
+            "last_checked": iso_or_none(subject.blacklist_summary_at),
             "events": [
                 {
                     "list_name": e.list_name,
@@ -261,12 +258,12 @@ async def blacklists(ctx: Ctx) -> web.Response:
 async def dns_history(ctx: Ctx) -> web.Response:
     """GET lookup/:value/dns-history: the snapshot and the latest 200 changes, newest first."""
     limit_ip(ctx, "observatory dns history", OBSERVATORY_ROUTE_MAX)
-    subject = _looked_up(ctx)
+    subject = _looked_up(ctx, phrases.OBSERVATORY_LOOKUP_FIRST)
     changes = sorted(subject.dns_changes, key=lambda c: c.detected_at, reverse=True)[:200]
     return json_response(
         {
             "current_snapshot": subject.dns_snapshot or None,
-            "last_checked": _date(subject.dns_snapshot_at),
+            "last_checked": iso_or_none(subject.dns_snapshot_at),
             "changes": [
                 {
                     "record_type": c.record_type,
@@ -283,7 +280,7 @@ async def dns_history(ctx: Ctx) -> web.Response:
 
 async def dmarc_summary(ctx: Ctx) -> web.Response:
     """GET lookup/:value/dmarc-summary: for a domain the caller is a member of (any group)."""
-    user = token_user(ctx, verified_email=True)
+    user = ctx.api_token_user(check_ban=False)
     value = ctx.params["value"].strip().lower()
     if not any(d.name == value for d in ctx.store.domains_of(user)):
         raise BoomError(404, phrases.OBSERVATORY_NO_DOMAIN_ACCESS)
@@ -298,8 +295,8 @@ async def dmarc_summary(ctx: Ctx) -> web.Response:
             "ct_events": [
                 {
                     "issuer": e.issuer,
-                    "not_before": _date(e.not_before),
-                    "not_after": _date(e.not_after),
+                    "not_before": iso_or_none(e.not_before),
+                    "not_after": iso_or_none(e.not_after),
                     "san_count": len(e.san_list),
                     "is_suspicious": e.is_suspicious,
                     "detected_at": iso(e.detected_at),
@@ -337,12 +334,8 @@ async def add_monitor(ctx: Ctx) -> web.Response:
 
 async def remove_monitor(ctx: Ctx) -> web.Response:
     """DELETE monitor/:value?type=: 404 for an unknown subject or one not monitored."""
-    user = token_user(ctx, verified_email=True)
-    value = ctx.params["value"].strip().lower()
-    kind = ctx.query.get("type")
-    subject = _state(ctx.store).find(value, kind if isinstance(kind, str) and kind else None)
-    if subject is None:
-        raise BoomError(404, phrases.OBSERVATORY_SUBJECT_NOT_FOUND)
+    user = ctx.api_token_user(check_ban=False)
+    subject = _looked_up(ctx, phrases.OBSERVATORY_SUBJECT_NOT_FOUND)
     if user not in subject.monitored_by:
         raise BoomError(404, phrases.OBSERVATORY_NOT_MONITORING)
     subject.monitored_by.remove(user)
@@ -352,7 +345,7 @@ async def remove_monitor(ctx: Ctx) -> web.Response:
 
 async def list_monitors(ctx: Ctx) -> web.Response:
     """GET monitors: the caller's subjects, most recently updated first (not paginated)."""
-    user = token_user(ctx, verified_email=True)
+    user = ctx.api_token_user(check_ban=False)
     subjects = [s for s in _state(ctx.store).subjects if user in s.monitored_by]
     subjects.sort(key=lambda s: s.updated_at, reverse=True)
     return json_response(
@@ -365,7 +358,7 @@ async def list_monitors(ctx: Ctx) -> web.Response:
                 "reputation_grade": s.reputation_grade,
                 "blacklist_summary": s.blacklist_summary or None,
                 "dmarc_policy": s.dmarc_policy or None,
-                "last_scored_at": _date(s.last_scored_at),
+                "last_scored_at": iso_or_none(s.last_scored_at),
             }
             for s in subjects
         ]

@@ -19,9 +19,9 @@ from aiohttp import web
 
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
-from ._checks import is_private_host, token_user
-from ._context import Ctx, Route, basic_credentials
-from ._shapes import iso
+from ._checks import is_private_host
+from ._context import Ctx, Route
+from ._shapes import iso, iso_or_none
 from ._state import FakeAlias, FakeUser
 from ._text import format_phrase, is_sanb
 
@@ -59,13 +59,13 @@ class FakePushToken:
     failure_count: int = 0
 
 
-def _tokens(ctx: Ctx) -> list[FakePushToken]:
-    return ctx.store.resource("push_tokens", list)
-
-
 def push_tokens(fake: FakeForwardEmail) -> list[FakePushToken]:
     """Every push token of ``fake``, oldest first (a live list tests may change)."""
     return fake._store.resource("push_tokens", list)
+
+
+def _tokens(ctx: Ctx) -> list[FakePushToken]:
+    return push_tokens(ctx.fake)
 
 
 def _token_object(token: FakePushToken) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _token_object(token: FakePushToken) -> dict[str, Any]:
         "platform": token.platform,
         "token": token.token,
         "device_name": token.device_name,
-        "last_used_at": iso(token.last_used_at) if token.last_used_at is not None else None,
+        "last_used_at": iso_or_none(token.last_used_at),
         "failure_count": token.failure_count,
         "expires_at": iso(token.expires_at),
         "created_at": iso(token.created_at),
@@ -86,13 +86,8 @@ def _token_object(token: FakePushToken) -> dict[str, Any]:
 
 
 def _caller(ctx: Ctx) -> FakeUser | FakeAlias:
-    """ensureApiTokenOrAliasAuth: an empty password means an API token, else an alias."""
-    credentials = basic_credentials(ctx.request)
-    if credentials is None or not credentials[0]:
-        raise BoomError(401, phrases.AUTHENTICATION_REQUIRED)
-    if credentials[1]:
-        return ctx.alias_auth()
-    return token_user(ctx, verified_email=False)
+    """ensureApiTokenOrAliasAuth with no verified-email or ban check on API tokens."""
+    return ctx.token_or_alias_auth(verified_email=False, check_ban=False)
 
 
 def _resolve_alias(ctx: Ctx, caller: FakeUser | FakeAlias, alias_id: object) -> FakeAlias:

@@ -20,7 +20,15 @@ from ._state import (
 )
 from ._text import WEB_URL
 
-__all__ = ["AliasView", "DomainView", "alias_object", "domain_object", "iso", "user_object"]
+__all__ = [
+    "AliasView",
+    "DomainView",
+    "alias_object",
+    "domain_object",
+    "iso",
+    "iso_or_none",
+    "user_object",
+]
 
 DomainView: TypeAlias = Literal["full", "list", "nested"]
 AliasView: TypeAlias = Literal["create", "list", "update_ids", "update_objects"]
@@ -64,6 +72,11 @@ def iso(ms: int) -> str:
     """A JavaScript ``Date`` in JSON: ISO 8601 with milliseconds and ``Z``."""
     moment = datetime.fromtimestamp(ms // 1000, tz=timezone.utc)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def iso_or_none(ms: int | None) -> str | None:
+    """:func:`iso` of ``ms``, or ``None`` when unset."""
+    return iso(ms) if ms is not None else None
 
 
 def _display_name(user: FakeUser) -> str:

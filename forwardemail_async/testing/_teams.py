@@ -100,7 +100,7 @@ def _invite_target(ctx: Ctx, ref: str) -> tuple[FakeDomain, str | None]:
 async def create_invite(ctx: Ctx) -> web.Response:
     """POST: invite by email, or add at once someone already in another of your team domains."""
     user, domain = _team_admin(ctx)
-    ctx.limit_route("create invite", CREATE_INVITE_MAX, user)
+    ctx.limit_route("create invite", CREATE_INVITE_MAX, user.id)
     email = _email_param(ctx)
     group = ctx.body.get("group")
     if group not in _GROUPS:
