@@ -27,15 +27,22 @@ _STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")
 
 
-def _rss_bytes() -> int:
-    """The current resident set size (Linux), else the peak so far."""
+def _status_bytes(field: str) -> int | None:
+    """A size field of ``/proc/self/status`` (such as ``VmRSS``) in bytes; ``None`` where
+    there is no such file or field (not Linux)."""
     try:
         for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return _peak_bytes()
+    return None
+
+
+def _rss_bytes() -> int:
+    """The current resident set size (Linux), else the peak so far."""
+    rss = _status_bytes("VmRSS")
+    return rss if rss is not None else _peak_bytes()
 
 
 def _reset_peak() -> None:
@@ -46,14 +53,11 @@ def _reset_peak() -> None:
 
 def _peak_bytes() -> int:
     """The peak resident set size since the last reset (Linux) or since the process began."""
-    try:
-        for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    peak = _status_bytes("VmHWM")
+    if peak is not None:
+        return peak
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage if sys.platform == "darwin" else usage * 1024
 
 
 async def _stream(

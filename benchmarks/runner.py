@@ -143,18 +143,39 @@ async def _network_workloads(
     return rows
 
 
-async def _create(server: BenchServer, sizes: Sizes, clients: dict[str, BenchClient]) -> list[Row]:
-    domain, concurrency = "example.com", sizes.create_concurrency
-    for client in clients.values():  # open the connections, build caches
-        await client.create(domain, min(sizes.creates, concurrency * 2), concurrency)
+async def _repeated(
+    server: BenchServer,
+    sizes: Sizes,
+    clients: dict[str, BenchClient],
+    workload: str,
+    unit: str,
+    warm_up: Callable[[BenchClient], Awaitable[object]],
+    bind: Callable[[BenchClient], Callable[[], Awaitable[int]]],
+) -> list[Row]:
+    """Warm every client up (connections, caches), then measure ``sizes.repeats`` rounds
+    (clients interleaved; only those in ``_REPEATED`` after the first) and keep the median."""
+    for client in clients.values():
+        await warm_up(client)
     runs: dict[str, list[Row]] = {name: [] for name in clients}
     for repeat in range(sizes.repeats):
         for name, client in clients.items():
             if repeat and name not in _REPEATED:
                 continue
-            job = _bind_create(client, domain, sizes.creates, concurrency)
-            runs[name].append(await _measure(server, "create", name, "request", job))
+            runs[name].append(await _measure(server, workload, name, unit, bind(client)))
     return [_median_row(found) for found in runs.values()]
+
+
+async def _create(server: BenchServer, sizes: Sizes, clients: dict[str, BenchClient]) -> list[Row]:
+    domain, concurrency = "example.com", sizes.create_concurrency
+    return await _repeated(
+        server,
+        sizes,
+        clients,
+        "create",
+        "request",
+        lambda client: client.create(domain, min(sizes.creates, concurrency * 2), concurrency),
+        lambda client: _bind_create(client, domain, sizes.creates, concurrency),
+    )
 
 
 def _bind_create(
@@ -171,16 +192,20 @@ def _bind_list(
 
 async def _list(server: BenchServer, sizes: Sizes, clients: dict[str, BenchClient]) -> list[Row]:
     domain = list_domain(sizes.list_items)
-    for client in clients.values():
-        await client.list(list_domain(sizes.page_size), sizes.page_size, 1)
-    runs: dict[str, list[Row]] = {name: [] for name in clients}
-    for repeat in range(sizes.repeats):
-        for name, client in clients.items():
-            if repeat and name not in _REPEATED:
-                continue
-            job = _bind_list(client, domain, sizes.page_size, 1)
-            runs[name].append(await _measure(server, "list", name, "item", job))
-    return [_median_row(found) for found in runs.values()]
+    return await _repeated(
+        server,
+        sizes,
+        clients,
+        "list",
+        "item",
+        lambda client: client.list(list_domain(sizes.page_size), sizes.page_size, 1),
+        lambda client: _bind_list(client, domain, sizes.page_size, 1),
+    )
+
+
+def _label(name: str, concurrency: int) -> str:
+    """The client column of a row: the client, with its concurrency unless that is 1."""
+    return name if concurrency == 1 else f"{name} concurrency={concurrency}"
 
 
 async def _fanout(server: BenchServer, sizes: Sizes, clients: dict[str, BenchClient]) -> list[Row]:
@@ -192,9 +217,8 @@ async def _fanout(server: BenchServer, sizes: Sizes, clients: dict[str, BenchCli
     if LIBRARY in clients:
         plans.append((LIBRARY, sizes.fanout_concurrency))
     for name, concurrency in plans:
-        label = name if concurrency == 1 else f"{name} concurrency={concurrency}"
         job = _bind_list(clients[name], domain, sizes.page_size, concurrency)
-        rows.append(await _measure(server, "fanout", label, "item", job))
+        rows.append(await _measure(server, "fanout", _label(name, concurrency), "item", job))
     return rows
 
 
@@ -219,11 +243,10 @@ def _memory(server: BenchServer, sizes: Sizes, clients: Sequence[str]) -> list[R
             command, cwd=_ROOT, check=True, capture_output=True, text=True, timeout=300
         ).stdout
         result = json.loads(output)
-        label = name if concurrency == 1 else f"{name} concurrency={concurrency}"
         rows.append(
             Row(
                 "memory",
-                label,
+                _label(name, concurrency),
                 int(result["items"]),
                 "item",
                 result["wall_s"],

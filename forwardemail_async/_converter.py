@@ -18,8 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from types import NoneType, UnionType
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, get_origin
 
 import attrs
 import cattrs
@@ -28,7 +27,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import format_exception, transform_error
 
 from ._errors import ResponseDecodeError
-from ._fast_structure import FastStructurer
+from ._fast_structure import FastStructurer, union_parts
 
 __all__ = [
     "converter",
@@ -253,19 +252,12 @@ converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factor
 # Unions: `X | None`, and `Model | str` (an id or the object) -------------------------------------
 
 
-def _union_members(type_: Any) -> tuple[Any, ...]:
-    """The members of a union other than None; empty if ``type_`` is not a union."""
-    if get_origin(type_) not in (Union, UnionType):
-        return ()
-    return tuple(arg for arg in get_args(type_) if arg is not NoneType)
-
-
 def _is_nullable(type_: Any) -> bool:
-    return len(_union_members(type_)) == 1
+    return len(union_parts(type_)[0]) == 1
 
 
 def _nullable_hook_factory(type_: Any) -> _Hook:
-    (inner,) = _union_members(type_)
+    (inner,), _ = union_parts(type_)
     structure_inner = converter.get_structure_hook(inner)
 
     def structure_nullable(value: object, _: object) -> Any:
@@ -278,13 +270,13 @@ def _nullable_hook_factory(type_: Any) -> _Hook:
 
 
 def _is_id_or_model(type_: Any) -> bool:
-    members = _union_members(type_)
+    members, _ = union_parts(type_)
     return len(members) == 2 and str in members and any(_is_model(arg) for arg in members)
 
 
 def _id_or_model_hook_factory(type_: Any) -> _Hook:
-    (model,) = (arg for arg in _union_members(type_) if arg is not str)
-    nullable = NoneType in get_args(type_)
+    members, nullable = union_parts(type_)
+    (model,) = (arg for arg in members if arg is not str)
     structure_model = converter.get_structure_hook(model)
     expected = f"an id string or a {model.__name__} object"
 
@@ -362,10 +354,10 @@ def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
     """Decode the objects of a JSON array one at a time, as the caller asks for them.
 
     The same models and the same errors as :func:`structure_list` (on any item the fast path
-    does not take, the whole array goes through it, so a message names the failing index),
-    but each model exists only from the moment it is needed. A loop that handles one item
-    and drops it keeps every model young, which saves the garbage collector most of its work
-    on long lists.
+    does not take, the whole array goes through the detailed path once, so a message names
+    the failing index), but each model exists only from the moment it is needed. A loop that
+    handles one item and drops it keeps every model young, which saves the garbage collector
+    most of its work on long lists.
     """
     fast = _fast.lookup(cls)
     if fast is None:
@@ -375,7 +367,8 @@ def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
         try:
             model: T = fast(item)
         except Exception:  # coerce or report as structure_list does, from this item on
-            yield from structure_list(data, cls, what=what)[index:]
+            items: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
+            yield from items[index:]
             return
         yield model
 

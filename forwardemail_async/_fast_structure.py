@@ -31,7 +31,7 @@ import attrs
 
 from ._lazy_defaults import LazyDefaults
 
-__all__ = ["FastStructurer", "Miss"]
+__all__ = ["FastStructurer", "Miss", "union_parts"]
 
 FastFunction = Callable[[Any], Any]
 HookGetter = Callable[[Any], Callable[[Any, Any], Any]]
@@ -52,10 +52,11 @@ class Miss(Exception):  # noqa: N818 - a signal, not an error
 _MISSING = object()
 
 
-def _union_parts(type_: Any) -> tuple[tuple[Any, ...], bool] | None:
-    """The non-None members of a union and whether it admits None; ``None`` if no union."""
+def union_parts(type_: Any) -> tuple[tuple[Any, ...], bool]:
+    """The non-None members of a union and whether it admits None; ``((), False)`` if
+    ``type_`` is not a union."""
     if get_origin(type_) not in (Union, UnionType):
-        return None
+        return (), False
     args = get_args(type_)
     return tuple(arg for arg in args if arg is not NoneType), NoneType in args
 
@@ -84,10 +85,9 @@ _EXTRA = "{k: x for k, x in o.items() if k not in _declared}"
 def _without_none(type_: Any) -> Any:
     """``X`` for ``X | None`` (``A | B`` for ``A | B | None``); ``None`` if ``None`` is not
     a member."""
-    union = _union_parts(type_)
-    if union is None or not union[1]:
+    members, nullable = union_parts(type_)
+    if not nullable:
         return None
-    members = union[0]
     return members[0] if len(members) == 1 else Union[members]  # noqa: UP007
 
 
@@ -200,9 +200,8 @@ class FastStructurer:
     def _check(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
         """Statements that check ``v`` against ``type_`` and leave the structured value in
         ``v``, raising ``_Miss`` when it is not in the common shape."""
-        union = _union_parts(type_)
-        if union is not None:
-            members, nullable = union
+        members, nullable = union_parts(type_)
+        if members:
             if len(members) == 1:
                 inner = self._check(members[0], tag, namespace)
                 return ["if v is not None:", *_indent(inner)] if inner and nullable else inner

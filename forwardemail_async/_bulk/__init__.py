@@ -22,7 +22,7 @@ from forwardemail_async._bulk._result import (
     BulkStatus,
     BulkSummary,
 )
-from forwardemail_async._bulk._spec import AliasSpec, to_spec
+from forwardemail_async._bulk._spec import AliasSpec, name_key, to_spec
 from forwardemail_async._params import check_choice, check_int
 from forwardemail_async._requester import Requester
 from forwardemail_async._urls import domain_segment
@@ -53,7 +53,7 @@ def _check_source(items: object, what: str) -> Source:
 def _name_of(item: object) -> str | None:
     """The alias name of an item, as well as can be told (for the report)."""
     name = item.get("name") if isinstance(item, Mapping) else getattr(item, "name", item)
-    return name.strip().lower() if isinstance(name, str) else None
+    return name_key(name) if isinstance(name, str) else None
 
 
 class _Run:

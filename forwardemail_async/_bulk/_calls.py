@@ -19,16 +19,12 @@ from forwardemail_async._headers import RateLimitInfo, parse_rate_limit
 from forwardemail_async._requester import Requester
 from forwardemail_async._response import Response
 
-from ._pacer import Pacer
+from ._pacer import Pacer, full_rate_limit
 
 __all__ = ["Calls"]
 
 # Consecutive 429s on one request before the run gives up on it (each waits first).
 _MAX_RATE_LIMITED = 20
-
-
-def _complete(info: RateLimitInfo | None) -> bool:
-    return info is not None and None not in (info.limit, info.remaining, info.reset)
 
 
 class Calls:
@@ -84,7 +80,7 @@ class Calls:
                 status, info = exc.status, parse_rate_limit(exc.headers)
                 if not isinstance(exc, RateLimitError) or attempt == _MAX_RATE_LIMITED:
                     raise
-                if not _complete(info):
+                if full_rate_limit(info) is None:
                     self._pacer.cool_down(exc.retry_after)
             finally:
                 self._pacer.finished(kind, sent, info, status=status)

@@ -49,10 +49,6 @@ _AMBIGUOUS = (APIConnectionError, ServerError, RequestTimeoutError, ResponseDeco
 _SKEW = 60.0
 
 
-def _result(index: int, name: str | None, status: BulkStatus, **fields: object) -> BulkResult:
-    return BulkResult(index=index, name=name, status=status, **fields)  # type: ignore[arg-type]
-
-
 class _UncheckedError(Exception):
     """The read-back after an ambiguous failure failed too: the outcome stays unknown."""
 
@@ -131,7 +127,7 @@ class AliasOps:
         try:
             return await self._create(index, spec, on_exists)
         except _UncheckedError as exc:
-            return _result(index, spec.name, "unknown", error=exc.error)
+            return BulkResult(index=index, name=spec.name, status="unknown", error=exc.error)
 
     async def _create(self, index: int, spec: AliasSpec, on_exists: OnExists) -> BulkResult:
         name, body = spec.name, spec.body(creating=True)
@@ -139,37 +135,48 @@ class AliasOps:
         unsure: BaseException | None = None  # the latest failure that left the outcome open
         for _ in range(self._max_attempts):
             if self._stopping():
-                return _result(index, name, "not_attempted", error=unsure)
+                return BulkResult(index=index, name=name, status="not_attempted", error=unsure)
             try:
                 alias = await self._alias("create", "POST", None, body)
             except (WindowClosedError, StoppedError, RateLimitError) as exc:
-                return _result(index, name, "not_attempted", error=_api_error(exc) or unsure)
+                return BulkResult(
+                    index=index, name=name, status="not_attempted", error=_api_error(exc) or unsure
+                )
             except AlreadyExistsError as exc:
                 if unsure is None and on_exists != "update":
                     # Certainly there before this item: no read-back needed.
                     status: BulkStatus = "exists" if on_exists == "skip" else "failed"
-                    return _result(index, name, status, error=exc if status == "failed" else None)
+                    return BulkResult(
+                        index=index,
+                        name=name,
+                        status=status,
+                        error=exc if status == "failed" else None,
+                    )
                 found = await self._check(name, unsure)
                 if found is None:
                     continue  # deleted in between: try again
                 if unsure is not None and self._ours(found, body, started):
-                    return _result(index, name, "created", alias=found, recovered=True)
+                    return BulkResult(
+                        index=index, name=name, status="created", alias=found, recovered=True
+                    )
                 return await self._exists(index, spec, found, on_exists, exc, unsure is not None)
             except _AMBIGUOUS as exc:
                 if isinstance(exc, APIConnectionError) and not exc.request_sent:
                     continue  # certainly never received: a plain retry is safe
                 unsure = exc
             except APIError as exc:
-                return _result(index, name, "failed", error=exc)
+                return BulkResult(index=index, name=name, status="failed", error=exc)
             else:
-                return _result(index, name, "created", alias=alias)
+                return BulkResult(index=index, name=name, status="created", alias=alias)
             found = await self._check(name, unsure)
             if found is None:
                 continue  # the server does not hold it: POST again
             if self._ours(found, body, started):
-                return _result(index, name, "created", alias=found, recovered=True)
+                return BulkResult(
+                    index=index, name=name, status="created", alias=found, recovered=True
+                )
             return await self._exists(index, spec, found, on_exists, None, True)
-        return _result(index, name, "failed", error=unsure)
+        return BulkResult(index=index, name=name, status="failed", error=unsure)
 
     async def _exists(
         self,
@@ -183,12 +190,19 @@ class AliasOps:
         """The alias was there before this item: report it, fail, or update it."""
         if on_exists == "fail":
             error = error or AlreadyExistsError("Alias already exists for domain.", status=400)
-            return _result(
-                index, spec.name, "failed", alias=found, error=error, recovered=recovered
+            return BulkResult(
+                index=index,
+                name=spec.name,
+                status="failed",
+                alias=found,
+                error=error,
+                recovered=recovered,
             )
         changes = spec.body(creating=False)
         if on_exists == "skip" or matches(found, changes, strict=True):
-            return _result(index, spec.name, "exists", alias=found, recovered=recovered)
+            return BulkResult(
+                index=index, name=spec.name, status="exists", alias=found, recovered=recovered
+            )
         return await self._put(index, spec, found)
 
     # --- update ---------------------------------------------------------------------------------
@@ -196,11 +210,11 @@ class AliasOps:
     async def update(self, index: int, spec: AliasSpec) -> BulkResult:
         """Change the fields of ``spec`` on the alias named ``spec.name``."""
         if self._stopping():
-            return _result(index, spec.name, "not_attempted")
+            return BulkResult(index=index, name=spec.name, status="not_attempted")
         try:
             return await self._put(index, spec, None)
         except _UncheckedError as exc:
-            return _result(index, spec.name, "unknown", error=exc.error)
+            return BulkResult(index=index, name=spec.name, status="unknown", error=exc.error)
 
     async def _put(self, index: int, spec: AliasSpec, current: Alias | None) -> BulkResult:
         """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
@@ -219,15 +233,19 @@ class AliasOps:
                 except _AMBIGUOUS as exc:
                     unsure = exc
                 else:
-                    return _result(index, name, "updated", alias=alias)
+                    return BulkResult(index=index, name=name, status="updated", alias=alias)
                 found = await self._check(name, unsure)
                 if found is not None and matches(found, body):
-                    return _result(index, name, "updated", alias=found, recovered=True)
+                    return BulkResult(
+                        index=index, name=name, status="updated", alias=found, recovered=True
+                    )
         except (WindowClosedError, StoppedError, RateLimitError) as exc:
-            return _result(index, name, "not_attempted", error=_api_error(exc) or unsure)
+            return BulkResult(
+                index=index, name=name, status="not_attempted", error=_api_error(exc) or unsure
+            )
         except APIError as exc:
-            return _result(index, name, "failed", error=exc)
-        return _result(index, name, "failed", error=unsure)
+            return BulkResult(index=index, name=name, status="failed", error=exc)
+        return BulkResult(index=index, name=name, status="failed", error=unsure)
 
     # --- delete ---------------------------------------------------------------------------------
 
@@ -237,24 +255,26 @@ class AliasOps:
         try:
             for _ in range(self._max_attempts):
                 if self._stopping():
-                    return _result(index, alias, "not_attempted", error=unsure)
+                    return BulkResult(index=index, name=alias, status="not_attempted", error=unsure)
                 try:
                     deleted = await self._alias("other", "DELETE", alias)
                 except _AMBIGUOUS as exc:
                     unsure = exc
                 else:
-                    return _result(index, alias, "deleted", alias=deleted)
+                    return BulkResult(index=index, name=alias, status="deleted", alias=deleted)
                 if await self._check(alias, unsure) is None:
-                    return _result(index, alias, "not_found", recovered=True)
+                    return BulkResult(index=index, name=alias, status="not_found", recovered=True)
         except NotFoundError:
-            return _result(index, alias, "not_found")
+            return BulkResult(index=index, name=alias, status="not_found")
         except (WindowClosedError, StoppedError, RateLimitError) as exc:
-            return _result(index, alias, "not_attempted", error=_api_error(exc) or unsure)
+            return BulkResult(
+                index=index, name=alias, status="not_attempted", error=_api_error(exc) or unsure
+            )
         except APIError as exc:
-            return _result(index, alias, "failed", error=exc)
+            return BulkResult(index=index, name=alias, status="failed", error=exc)
         except _UncheckedError as exc:
-            return _result(index, alias, "unknown", error=exc.error)
-        return _result(index, alias, "failed", error=unsure)
+            return BulkResult(index=index, name=alias, status="unknown", error=exc.error)
+        return BulkResult(index=index, name=alias, status="failed", error=unsure)
 
 
 def _api_error(exc: BaseException) -> BaseException | None:

@@ -27,16 +27,21 @@ import attrs
 
 from forwardemail_async._clock import Clock
 from forwardemail_async._gate import RequestGate
-from forwardemail_async._headers import RateLimitInfo
+from forwardemail_async._headers import _EPOCH_THRESHOLD, RateLimitInfo
 
-__all__ = ["Pacer", "StoppedError", "WindowClosedError"]
+__all__ = ["Pacer", "StoppedError", "WindowClosedError", "full_rate_limit"]
 
-# Epoch times are above this; smaller reset values are taken as delays.
-_EPOCH_THRESHOLD = 1_000_000_000
 # Resume this long after the estimated end, for float rounding on either side.
 _MARGIN = 0.001
 # After a 429 that our estimate says should not happen, wait this long before probing again.
 _PROBE = 1.0
+
+
+def full_rate_limit(info: RateLimitInfo | None) -> tuple[int, int, float] | None:
+    """``(limit, remaining, reset)`` of ``info`` if it has all three, else ``None``."""
+    if info is None or info.limit is None or info.remaining is None or info.reset is None:
+        return None
+    return info.limit, info.remaining, info.reset
 
 
 class WindowClosedError(Exception):
@@ -192,8 +197,9 @@ class Pacer:
         """
         self._inflight[kind] -= 1
         now = self._clock.time()
-        limit, remaining, reset = (None, None, None) if info is None else attrs.astuple(info)
-        if limit is not None and remaining is not None and reset is not None:
+        full = full_rate_limit(info)
+        if full is not None:
+            limit, remaining, reset = full
             reset = reset if reset >= _EPOCH_THRESHOLD else now + reset
             limiter = self._limiters.setdefault(limit, _Limiter(limit))
             limiter.kinds.add(kind)

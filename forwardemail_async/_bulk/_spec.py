@@ -10,12 +10,11 @@ from typing import Literal
 
 import attrs
 
+from forwardemail_async._params import _SPLIT_RE
 from forwardemail_async.models import Alias
 
 __all__ = ["AliasSpec", "matches", "name_key", "to_spec"]
 
-
-_SPLIT_RE = re.compile(r"[\s,]+")
 # The server slugifies labels (npm ``speakingurl``): ASCII-folded, lowercase, "-" separated.
 _SLUG_RE = re.compile(r"[^a-z0-9_]+")
 # The server strips HTML tags from descriptions (npm ``striptags``, no tags allowed).

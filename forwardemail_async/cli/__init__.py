@@ -253,10 +253,7 @@ async def run(
     try:
         async with ForwardEmail(api_key=api_key, base_url=args.base_url) as client:
             return await _command(args, client, out, err)
-    except FileError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    except (TypeError, ValueError) as exc:
+    except (FileError, TypeError, ValueError) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     except (ForwardEmailError, OSError) as exc:

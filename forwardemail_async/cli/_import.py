@@ -18,6 +18,7 @@ import attrs
 from forwardemail_async._bulk import AliasSpec, BulkBatch, BulkSummary
 from forwardemail_async._bulk._spec import matches
 from forwardemail_async._client import ForwardEmail
+from forwardemail_async.cli._output import cell
 from forwardemail_async.cli._rows import Row
 from forwardemail_async.models import Alias
 
@@ -41,7 +42,7 @@ class ImportOptions:
 
 def _fmt(value: object) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value) or "(none)"
+        return cell(list(value), true="True", false="False", sep=", ") or "(none)"
     return repr(value)
 
 
@@ -61,9 +62,10 @@ def _changes(alias: Alias, spec: AliasSpec) -> list[str]:
     ]
 
 
-def _checked(rows: list[Row], err: IO[str]) -> tuple[list[Row], int]:
-    """The valid rows (first of each name), after printing what is wrong with the others."""
-    valid: list[Row] = []
+def _checked(rows: list[Row], err: IO[str]) -> tuple[list[tuple[Row, AliasSpec]], int]:
+    """The valid rows (first of each name) with their specs, after printing what is wrong
+    with the others."""
+    valid: list[tuple[Row, AliasSpec]] = []
     first: dict[str, int] = {}
     invalid = 0
     for row in rows:
@@ -75,7 +77,7 @@ def _checked(rows: list[Row], err: IO[str]) -> tuple[list[Row], int]:
             invalid += 1
             continue
         first[row.spec.name] = row.number
-        valid.append(row)
+        valid.append((row, row.spec))
     return valid, invalid
 
 
@@ -129,26 +131,25 @@ async def import_aliases(
     """Run the import (or print its plan with ``dry_run``); returns the exit status."""
     valid, invalid = _checked(rows, err)
     existing = {alias.name: alias async for alias in client.aliases.list(domain)}
-    create = [row for row in valid if row.spec is not None and row.spec.name not in existing]
-    update: list[tuple[Row, Alias, list[str]]] = []
+    create = [(row, spec) for row, spec in valid if spec.name not in existing]
+    update: list[tuple[Row, AliasSpec, Alias, list[str]]] = []
     unchanged = 0
-    for row in valid:
-        if row.spec is None or row.spec.name not in existing:
+    for row, spec in valid:
+        if spec.name not in existing:
             continue
-        alias = existing[row.spec.name]
-        changes = _changes(alias, row.spec)
+        alias = existing[spec.name]
+        changes = _changes(alias, spec)
         if changes:
-            update.append((row, alias, changes))
+            update.append((row, spec, alias, changes))
         else:
             unchanged += 1
     verb = "update" if options.update else "leave (--no-update)"
     if options.dry_run:
-        for row in create:
-            assert row.spec is not None
-            recipients = row.spec.body(creating=True).get("recipients")
+        for _, spec in create:
+            recipients = spec.body(creating=True).get("recipients")
             shown = _fmt(recipients) if recipients else "(your account's address)"
-            out.write(f"+ {row.spec.name}  {shown}\n")
-        for _, alias, changes in update:
+            out.write(f"+ {spec.name}  {shown}\n")
+        for _, _, alias, changes in update:
             out.write(f"~ {alias.name}  {'; '.join(changes)}\n")
         out.write(
             f"dry run: would create {len(create)}, {verb} {len(update)}; "
@@ -160,26 +161,26 @@ async def import_aliases(
     batches = [
         client.aliases.create_many(
             domain,
-            [row.spec for row in create if row.spec is not None],
+            [spec for _, spec in create],
             on_exists="update" if options.update else "skip",
             concurrency=options.concurrency,
             max_wait=options.max_wait,
             progress=options.progress,
         )
     ]
-    update_rows = [row for row, _, _ in update] if options.update else []
+    update_rows = [row for row, _, _, _ in update] if options.update else []
     if update_rows:
         batches.append(
             client.aliases.update_many(
                 domain,
-                [row.spec for row in update_rows if row.spec is not None],
+                [spec for _, spec, _, _ in update],
                 concurrency=options.concurrency,
                 max_wait=options.max_wait,
                 progress=options.progress,
             )
         )
     with _cancel_on_interrupt(batches, err):
-        summaries.append(await _run(batches[0], create, err))
+        summaries.append(await _run(batches[0], [row for row, _ in create], err))
         if update_rows and not batches[0].cancelled:
             summaries.append(await _run(batches[1], update_rows, err))
     for summary in summaries:

@@ -7,18 +7,18 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import IO, Literal
 
-from forwardemail_async.cli._rows import csv_cell
-
-__all__ = ["OutputFormat", "print_records"]
+__all__ = ["OutputFormat", "cell", "print_records"]
 
 OutputFormat = Literal["table", "json", "csv"]
 
 
-def _table_cell(value: object) -> str:
+def cell(value: object, *, true: str, false: str, sep: str) -> str:
+    """A value as one cell: a bool as ``true``/``false``, a list joined by ``sep``, ``None``
+    as ``""``, anything else as ``str``."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return true if value else false
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return sep.join(str(item) for item in value)
     return "" if value is None else str(value)
 
 
@@ -37,9 +37,17 @@ def print_records(
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
-            writer.writerow([csv_cell(record.get(column)) for column in columns])
+            writer.writerow(
+                [
+                    cell(record.get(column), true="true", false="false", sep=" ")
+                    for column in columns
+                ]
+            )
         return
-    cells = [[_table_cell(record.get(column)) for column in columns] for record in records]
+    cells = [
+        [cell(record.get(column), true="yes", false="no", sep=", ") for column in columns]
+        for record in records
+    ]
     widths = [len(column) for column in columns]
     for row in cells:
         widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]

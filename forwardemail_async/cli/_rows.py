@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ import attrs
 
 from forwardemail_async._bulk import AliasSpec
 from forwardemail_async._bulk._spec import to_spec
+from forwardemail_async.cli._output import cell
 from forwardemail_async.models import Alias
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
 
 COLUMNS = ("name", "recipients", "description", "labels", "is_enabled")
 FileFormat = Literal["csv", "json"]
-_SPLIT_RE = re.compile(r"[\s,]+")
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n"})
 
@@ -78,9 +77,7 @@ def _from_csv(cells: Mapping[str, str | None]) -> dict[str, object]:
         text = (raw or "").strip()
         if not text:
             continue
-        if key in ("recipients", "labels"):
-            values[key] = [part for part in _SPLIT_RE.split(text) if part]
-        elif key == "is_enabled":
+        if key == "is_enabled":
             values[key] = _bool(text)
         else:
             values[key] = text
@@ -154,33 +151,24 @@ def alias_row(alias: Alias) -> dict[str, object]:
     }
 
 
-def csv_cell(value: object) -> str:
-    """A row value as one CSV cell."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return " ".join(str(item) for item in value)
-    return "" if value is None else str(value)
-
-
-def write_rows(rows: Iterable[Mapping[str, object]], stream: IO[str], fmt: FileFormat) -> int:
-    """Write rows as CSV or a JSON array; returns how many were written."""
-    count = 0
+def write_rows(rows: Iterable[Mapping[str, object]], stream: IO[str], fmt: FileFormat) -> None:
+    """Write rows as CSV or a JSON array."""
     if fmt == "json":
+        count = 0
         stream.write("[")
         for count, row in enumerate(rows, start=1):
             stream.write(("\n  " if count == 1 else ",\n  ") + json.dumps(row, ensure_ascii=False))
         stream.write("\n]\n" if count else "]\n")
-        return count
+        return
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([csv_cell(row.get(column)) for column in COLUMNS])
-        count += 1
-    return count
+        writer.writerow(
+            [cell(row.get(column), true="true", false="false", sep=" ") for column in COLUMNS]
+        )
 
 
-def export_file(path: str, rows: Iterable[Mapping[str, object]], fmt: FileFormat) -> int:
-    """Write rows to the file at ``path`` (replacing it); returns how many were written."""
+def export_file(path: str, rows: Iterable[Mapping[str, object]], fmt: FileFormat) -> None:
+    """Write rows to the file at ``path`` (replacing it)."""
     with Path(path).open("w", encoding="utf-8", newline="") as stream:
-        return write_rows(rows, stream, fmt)
+        write_rows(rows, stream, fmt)
