@@ -243,7 +243,7 @@ def _model_unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]
 
 
 # The common shape of the models read in bulk skips the hooks above (see _fast_structure.py).
-_fast = FastStructurer(converter.get_structure_hook, parse_datetime)
+_fast = FastStructurer(converter.get_structure_hook, parse_datetime, _from_javascript)
 
 converter.register_structure_hook_factory(_is_model, _model_structure_factory)
 converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factory)

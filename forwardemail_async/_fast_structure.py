@@ -14,9 +14,18 @@ function that
   them (the data is freshly decoded and nobody else holds it);
 * collects unknown keys into ``extra_fields`` only when there are any.
 
+The server serialises each kind of document with its keys in one order, so once a model has
+met the same key order twice it also gets a function made for exactly that order: it unpacks
+``o.values()`` into locals instead of looking every field up by name, and stores each value
+under the field its position names. A nested object (a listed alias's ``user`` and ``domain``)
+whose key order matched in that second sighting is built inline the same way, behind one
+check that its keys are again in that order. That halves the cost of a listed alias. The code
+names fields and positions only, never a key from the server.
+
 Anything off the happy path (a wrong type, a value to coerce such as ``"25"`` for an ``int``,
-a missing required key, a date in another format) raises :class:`Miss`, and the caller runs
-the detailed cattrs path again from the start, which coerces or reports exactly as before.
+a missing required key, a date in another format) raises :class:`Miss` (or any other
+exception), and the caller runs the detailed cattrs path again from the start, which coerces
+or reports exactly as before.
 """
 
 from __future__ import annotations
@@ -43,6 +52,12 @@ _SCALARS = (str, int, bool, float)
 # then costs 2 lookups instead of 50, and `{id, email, display_name}` user 5 instead of 20.
 _EARLY_EXIT_MIN_FIELDS = 16
 _EARLY_EXIT_FIELDS = 6
+
+# Per model: how many key orders get a function of their own, and how many are remembered
+# while waiting for a second sighting. Both bound the work a server sending ever-new shapes
+# can cause; past them, the general function serves.
+_MAX_SHAPES = 16
+_MAX_SEEN = 64
 
 
 class Miss(Exception):  # noqa: N818 - a signal, not an error
@@ -95,14 +110,70 @@ def _indent(lines: list[str]) -> list[str]:
     return ["    " + line for line in lines]
 
 
+def _declared_fields(cls: type[Any]) -> dict[str, attrs.Attribute[Any]]:
+    """The fields of a model by name, without ``extra_fields``."""
+    return {field.name: field for field in attrs.fields(cls) if field.name != "extra_fields"}
+
+
+def _required_fields(cls: type[Any]) -> frozenset[str]:
+    """The names of the fields of a model that have no default."""
+    fields = _declared_fields(cls).values()
+    return frozenset(field.name for field in fields if field.default is attrs.NOTHING)
+
+
+def _define(name: str, body: list[str], namespace: dict[str, Any], label: str) -> FastFunction:
+    """Compile ``def name(o): body`` in ``namespace`` and return the function."""
+    source = "\n".join([f"def {name}(o):", *_indent(body)])
+    exec(compile(source, f"<fast structure {label}>", "exec"), namespace)
+    function: FastFunction = namespace[name]
+    return function
+
+
+class _KeyOrders:
+    """One model's key orders: the functions made for them and those seen once so far."""
+
+    __slots__ = ("functions", "make", "seen")
+
+    def __init__(self, make: Callable[[tuple[Any, ...], dict[Any, Any]], FastFunction]) -> None:
+        self.functions: dict[tuple[Any, ...], FastFunction] = {}
+        self.seen: set[tuple[Any, ...]] = set()
+        self.make = make
+
+    def note(self, keys: tuple[Any, ...], sample: dict[Any, Any]) -> None:
+        """Record the key order of ``sample``, a dict the general function handled; on its
+        second sighting make it a function, while there is room."""
+        if keys in self.seen:
+            if len(self.functions) < _MAX_SHAPES:
+                self.functions[keys] = self.make(keys, sample)
+                self.seen.discard(keys)
+        elif len(self.seen) < _MAX_SEEN:
+            self.seen.add(keys)
+
+
+def _refuse(o: Any) -> Any:
+    """The function of a key order that lacks a required key: always the detailed path."""
+    raise Miss
+
+
 class FastStructurer:
     """Makes (once per model) and caches the fast functions; ``hook_for`` gives the detailed
-    cattrs hook used for field types this module does not inline."""
+    cattrs hook used for field types this module does not inline.
 
-    def __init__(self, hook_for: HookGetter, parse_datetime: Callable[[str], datetime]) -> None:
+    ``parse_datetime`` parses any date the models accept; ``parse_javascript_datetime`` only
+    the exact ``2024-05-01T12:34:56.789Z`` shape, and is inlined for it.
+    """
+
+    def __init__(
+        self,
+        hook_for: HookGetter,
+        parse_datetime: Callable[[str], datetime],
+        parse_javascript_datetime: Callable[[str], datetime],
+    ) -> None:
         self._hook_for = hook_for
         self._parse_datetime = parse_datetime
+        self._parse_javascript_datetime = parse_javascript_datetime
         self._made: dict[type[Any], FastFunction] = {}
+        self._builders: dict[type[Any], type[Any]] = {}
         self._making: set[type[Any]] = set()
         self._looked_up: dict[Any, FastFunction | None] = {}
 
@@ -146,22 +217,35 @@ class FastStructurer:
                 self._making.discard(cls)
         return made
 
-    def _generate(self, cls: type[Any]) -> FastFunction:
-        attrs.resolve_types(cls)
-        fields = attrs.fields(cls)
-        names = [field.name for field in fields if field.name != "extra_fields"]
-        namespace: dict[str, Any] = {
+    def _builder(self, cls: type[Any]) -> type[Any]:
+        builder = self._builders.get(cls)
+        if builder is None:
+            builder = self._builders[cls] = _builder_class(cls)
+        return builder
+
+    def _namespace(self, cls: type[Any]) -> dict[str, Any]:
+        return {
             "_Miss": Miss,
             "_M": _MISSING,
             "_new": object.__new__,
             "_cls": cls,
-            "_builder": _builder_class(cls),
-            "_declared": frozenset(names),
+            "_builder": self._builder(cls),
+            "_declared": frozenset(_declared_fields(cls)),
         }
+
+    def _generate(self, cls: type[Any]) -> FastFunction:
+        attrs.resolve_types(cls)
+        fields = attrs.fields(cls)
+        names = [field.name for field in fields if field.name != "extra_fields"]
+        namespace = self._namespace(cls)
+        key_orders = _KeyOrders(lambda keys, sample: self._generate_for_keys(cls, keys, sample))
+        namespace["_by_keys"] = key_orders.functions
+        namespace["_note"] = key_orders.note
         # The first fields of a big model count the keys they store, to stop early.
         counted = _EARLY_EXIT_FIELDS if len(fields) > _EARLY_EXIT_MIN_FIELDS else 0
-        body = ["if type(o) is not dict:", "    raise _Miss", "self = _new(_builder)"]
-        body.append("get = o.get")
+        body = ["if type(o) is not dict:", "    raise _Miss", "keys = tuple(o)"]
+        body += ["made = _by_keys.get(keys)", "if made is not None:", "    return made(o)"]
+        body += ["_note(keys, o)", "self = _new(_builder)", "get = o.get"]
         if counted:
             body += ["found = 0", "size = len(o)"]
         for index, field in enumerate(fields):
@@ -191,11 +275,63 @@ class FastStructurer:
         else:
             body.append("    raise _Miss")
         body += ["self.__class__ = _cls", "return self"]
-        name = f"structure_{cls.__name__}_fast"
-        source = "\n".join([f"def {name}(o):", *_indent(body)])
-        exec(compile(source, f"<fast structure {cls.__qualname__}>", "exec"), namespace)
-        function: FastFunction = namespace[name]
-        return function
+        return _define(f"structure_{cls.__name__}_fast", body, namespace, cls.__qualname__)
+
+    def _generate_for_keys(
+        self, cls: type[Any], keys: tuple[Any, ...], sample: dict[Any, Any]
+    ) -> FastFunction:
+        """The function for dicts whose keys are exactly ``keys``, in that order; ``sample``
+        is one such dict, whose nested objects' key orders are inlined."""
+        fields = _declared_fields(cls)
+        if not _required_fields(cls) <= set(keys):
+            return _refuse
+        namespace = self._namespace(cls)
+        body = [f"({''.join(f'v{i}, ' for i in range(len(keys)))}) = o.values()"] if keys else []
+        body.append("self = _new(_builder)")
+        has_extra = False
+        for position, (key, value) in enumerate(zip(keys, sample.values(), strict=True)):
+            field = fields.get(key)
+            if field is None:
+                has_extra = True
+                continue
+            tag = f"f{position}"
+            check = self._check(field.type, tag, namespace)
+            inline = self._inline_nested(field.type, value, tag, namespace)
+            body += [f"v = v{position}", *inline, *(_indent(check) if inline else check)]
+            body.append(f"self.{field.name} = v")
+        if has_extra:
+            body.append(f"self.extra_fields = {_EXTRA}")
+        body += ["self.__class__ = _cls", "return self"]
+        name = f"structure_{cls.__name__}_{len(keys)}_keys"
+        return _define(name, body, namespace, f"{cls.__qualname__}, {len(keys)} keys")
+
+    def _inline_nested(
+        self, type_: Any, sample: Any, tag: str, namespace: dict[str, Any]
+    ) -> list[str]:
+        """Statements that build the model of a field typed ``type_`` (``Model``, or a union
+        of one model with ``str`` or ``None``) inline when ``v`` is a dict with the keys of
+        ``sample`` in the same order, ending in ``else:`` for any other value; no statements
+        if ``sample`` is not such a dict or has keys the model does not declare."""
+        members, _ = union_parts(type_)
+        models = [member for member in members or (type_,) if member not in (str, NoneType)]
+        if len(models) != 1 or not self._inlinable(models[0]) or type(sample) is not dict:
+            return []
+        (model,) = models
+        keys, fields = tuple(sample), _declared_fields(model)
+        if not keys or not _required_fields(model) <= set(keys) or not set(keys) <= set(fields):
+            return []
+        namespace[f"_{tag}_keys"] = keys
+        namespace[f"_{tag}_builder"] = self._builder(model)
+        namespace[f"_{tag}_cls"] = model
+        values = [f"{tag}_{index}" for index in range(len(keys))]
+        lines = [f"({''.join(value + ', ' for value in values)}) = v.values()"]
+        lines.append(f"m = _new(_{tag}_builder)")
+        for index, key in enumerate(keys):
+            field = fields[key]
+            check = self._check(field.type, f"{tag}_{index}", namespace)
+            lines += [f"v = {values[index]}", *check, f"m.{field.name} = v"]
+        lines += [f"m.__class__ = _{tag}_cls", "v = m"]
+        return [f"if type(v) is dict and tuple(v) == _{tag}_keys:", *_indent(lines), "else:"]
 
     def _check(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
         """Statements that check ``v`` against ``type_`` and leave the structured value in
@@ -221,8 +357,16 @@ class FastStructurer:
         if type_ in _SCALARS:
             return [f"if type(v) is not {type_.__name__}:", "    raise _Miss"]
         if type_ is datetime:
-            namespace[f"_{tag}"] = self._parse_datetime
-            return ["if type(v) is not str:", "    raise _Miss", f"v = _{tag}(v)"]
+            namespace["_parse_datetime"] = self._parse_datetime
+            namespace["_parse_javascript_datetime"] = self._parse_javascript_datetime
+            return [
+                "if type(v) is not str:",
+                "    raise _Miss",
+                'if len(v) == 24 and v[23] == "Z" and v[4:20:3] == "--T::.":',
+                "    v = _parse_javascript_datetime(v)",
+                "else:",
+                "    v = _parse_datetime(v)",
+            ]
         origin, args = get_origin(type_), get_args(type_)
         if origin is list and len(args) == 1:
             (item,) = args

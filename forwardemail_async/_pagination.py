@@ -120,12 +120,19 @@ class AsyncPaginator(Generic[T]):
     async def _fetch_page(
         self, page: int, limit: int | None, parse: Callable[[Response], list[U]]
     ) -> Page[U]:
+        size = limit if limit is not None else self._limit
+        return self._make_page(await self._request_page(page, size), page, size, parse)
+
+    async def _request_page(self, page: int, size: int | None) -> Response:
         query = dict(self._query)
         query["page"] = str(page)
-        size = limit if limit is not None else self._limit
         if size is not None:
             query["limit"] = str(size)
-        response = await self._fetch(query)
+        return await self._fetch(query)
+
+    def _make_page(
+        self, response: Response, page: int, size: int | None, parse: Callable[[Response], list[U]]
+    ) -> Page[U]:
         info: PageInfo = parse_page_info(response.headers)
         if info.page is not None and info.page != page:
             # A server that ignores `page` would make us fetch the same page forever.
@@ -165,35 +172,59 @@ class AsyncPaginator(Generic[T]):
         return self._pages(self._parse)
 
     async def _pages(self, parse: Callable[[Response], list[U]]) -> AsyncGenerator[Page[U], None]:
+        # Only the page number and whether there is a next page are kept between pages: a
+        # page yielded and let go by the caller is freed before the next one is decoded,
+        # which halves the memory of a long read and the garbage collector's work on it.
         page = await self._fetch_page(self._start_page, None, parse)
+        number, has_next, page_count = page.page, page.has_next, page.page_count
         yield page
-        if page.has_next and self._concurrency > 1 and page.page_count is not None:
-            fan_out = self._fan_out(page.page + 1, page.page_count, parse)
+        del page
+        if has_next and self._concurrency > 1 and page_count is not None:
+            fan_out = self._fan_out(number + 1, page_count, parse)
             async with contextlib.aclosing(fan_out) as rest:
                 async for page in rest:
+                    number, has_next = page.page, page.has_next
                     yield page
+                    del page
         # Sequentially: the whole list, or what was added while the fan-out ran.
-        while page.has_next:
-            page = await self._fetch_page(page.page + 1, None, parse)
+        while has_next:
+            page = await self._fetch_page(number + 1, None, parse)
+            number, has_next = page.page, page.has_next
             yield page
+            del page
 
     async def _fan_out(
         self, start: int, last: int, parse: Callable[[Response], list[U]]
     ) -> AsyncGenerator[Page[U], None]:
-        """Fetch pages ``start..last`` with at most ``concurrency`` in flight, in order."""
-        pending: deque[asyncio.Task[Page[U]]] = deque()
+        """Fetch pages ``start..last`` with ``concurrency`` requests in flight, in order.
+
+        A page's body is decoded only when its turn comes, so however many requests are in
+        flight, one page of JSON is alive; and the next request is sent before a page is
+        handed over, so ``concurrency`` stay in flight while the caller works through it.
+        """
+        pending: deque[tuple[int, asyncio.Task[Response]]] = deque()
         next_page = start
+        ready: tuple[int, Response] | None = None
         try:
-            while pending or next_page <= last:
+            while True:
                 while next_page <= last and len(pending) < self._concurrency:
-                    fetch = self._fetch_page(next_page, None, parse)
-                    pending.append(asyncio.ensure_future(fetch))
+                    fetch = self._request_page(next_page, self._limit)
+                    pending.append((next_page, asyncio.ensure_future(fetch)))
                     next_page += 1
-                yield await pending.popleft()
+                if ready is not None:
+                    number, response = ready
+                    ready = None
+                    yield self._make_page(response, number, self._limit, parse)
+                    del response
+                if not pending:
+                    return
+                response = await pending[0][1]
+                ready = (pending.popleft()[0], response)
+                del response
         finally:
-            for task in pending:
+            for _, task in pending:
                 task.cancel()
-            for task in pending:
+            for _, task in pending:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
 
@@ -210,6 +241,7 @@ class AsyncPaginator(Generic[T]):
             async for raw_page in raw_pages:
                 for item in self._structure_items(raw_page.items):
                     yield item
+                del raw_page  # let the page's JSON go before the next one arrives
 
     async def collect(self, *, max_items: int | None = None) -> list[T]:
         """All items in a list, or the first ``max_items`` (fetching no more pages than needed)."""

@@ -3,6 +3,7 @@ JSON value in any field can make decoding fail with anything but ResponseDecodeE
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -11,6 +12,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from forwardemail_async import _converter
 from forwardemail_async._converter import (
     format_datetime,
     parse_datetime,
@@ -18,6 +20,7 @@ from forwardemail_async._converter import (
     unstructure,
 )
 from forwardemail_async._errors import ResponseDecodeError
+from forwardemail_async._fast_structure import FastStructurer
 from forwardemail_async.models import Alias, Domain, DomainMember, User
 
 WHAT = "GET /v1/test"
@@ -158,3 +161,26 @@ def test_any_json_value_in_any_field_decodes_or_raises_decode_error(
     else:
         assert outcome.extra_fields == {}
         assert (getattr(outcome, field) is None) == (value is None)
+
+
+@given(st.sampled_from(sorted(_declared(Alias) - {"extra_fields"})), json_values)
+def test_a_learned_key_order_builds_what_the_detailed_path_builds(
+    field: str, value: object
+) -> None:
+    payload = {**BASES[Alias], field: value}
+    fast = FastStructurer(
+        _converter.converter.get_structure_hook,
+        _converter.parse_datetime,
+        _converter._from_javascript,
+    ).function(Alias)
+    for _ in range(2):  # learn the key order
+        with contextlib.suppress(Exception):
+            fast(payload)
+    assert tuple(payload) in fast.__globals__["_by_keys"]
+
+    try:
+        built = fast(payload)
+    except Exception:
+        return
+    assert built == _converter.converter.structure(payload, Alias)
+    assert built.extra_fields == {}

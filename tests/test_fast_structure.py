@@ -10,14 +10,21 @@ from __future__ import annotations
 import copy
 import json
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 import pytest
 
-from forwardemail_async import AsyncPaginator, Response, ResponseDecodeError, _converter
+from forwardemail_async import (
+    AsyncPaginator,
+    Response,
+    ResponseDecodeError,
+    _converter,
+    _fast_structure,
+)
 from forwardemail_async._converter import iter_structured, structure, structure_list
-from forwardemail_async._fast_structure import Miss
+from forwardemail_async._fast_structure import FastStructurer, Miss
 from forwardemail_async.models import Alias, Domain, User
 
 from .test_models import alias_create, alias_list_item
@@ -138,3 +145,114 @@ async def test_async_for_builds_items_as_they_are_reached() -> None:
     assert seen == ["alias-0", "alias-1", "alias-2"]
     first = await paginator  # pages keep their eagerly built items
     assert [alias.name for alias in first.items] == ["alias-0", "alias-1"]
+
+
+# Functions per key order ------------------------------------------------------------------------
+
+
+def _fresh_structurer() -> FastStructurer:
+    """A structurer with nothing learned yet (the converter's own is shared by every test)."""
+    return FastStructurer(
+        _converter.converter.get_structure_hook,
+        _converter.parse_datetime,
+        _converter._from_javascript,
+    )
+
+
+def _key_order_functions(fast: Callable[[Any], Any]) -> dict[tuple[Any, ...], Any]:
+    functions: dict[tuple[Any, ...], Any] = fast.__globals__["_by_keys"]
+    return functions
+
+
+def _detailed(payload: dict[str, Any]) -> Alias:
+    alias: Alias = _converter.converter.structure(payload, Alias)
+    return alias
+
+
+@pytest.mark.parametrize("make", [alias_list_item, alias_create])
+def test_a_key_order_met_twice_gets_its_own_function_that_agrees(
+    make: Callable[[], dict[str, Any]],
+) -> None:
+    fast = _fresh_structurer().function(Alias)
+    functions = _key_order_functions(fast)
+
+    first = fast(make())
+    assert functions == {}  # seen once: the general function served it
+    second = fast(make())
+    assert list(functions) == [tuple(make())]
+    third = fast(make())  # now through the key-order function
+
+    assert first == second == third == _detailed(make())
+    assert type(third) is Alias
+    assert type(third.domain) is Domain
+    assert repr(third) == repr(_detailed(make()))
+
+
+def test_nested_objects_in_another_key_order_are_still_built_right() -> None:
+    fast = _fresh_structurer().function(Alias)
+    for _ in range(2):
+        fast(alias_list_item())
+    reordered = alias_list_item()
+    reordered["domain"] = {"id": "d" * 24, "name": "other.example", "plan": "free"}
+    reordered["user"] = "u" * 24  # an id string where the sample had an object
+
+    alias = fast(reordered)
+
+    assert alias == _detailed(reordered)
+    assert alias.domain == Domain(id="d" * 24, name="other.example", plan="free")
+    assert alias.user == "u" * 24
+
+
+def test_a_key_order_function_sends_wrong_types_and_nulls_to_the_detailed_path() -> None:
+    fast = _fresh_structurer().function(Alias)
+    for _ in range(2):
+        fast(alias_list_item())
+    assert len(_key_order_functions(fast)) == 1
+
+    for key, value in [("retention", "25"), ("name", None), ("created_at", 5), ("labels", [1])]:
+        payload = {**alias_list_item(), key: value}
+        assert tuple(payload) in _key_order_functions(fast)  # the learned order, a bad value
+        with pytest.raises(Miss):
+            fast(payload)
+    coerced = {**alias_list_item(), "retention": "25"}
+    assert structure(coerced, Alias, what=WHAT).retention == 25
+    nulls = {**alias_list_item(), "description": None, "vacation_responder": None}
+    assert fast(nulls) == _detailed(nulls)
+    assert fast(nulls).description is None
+
+
+def test_a_key_order_without_a_required_key_always_takes_the_detailed_path() -> None:
+    fast = _fresh_structurer().function(Alias)
+    payload = alias_list_item()
+    del payload["name"]
+    for _ in range(3):
+        with pytest.raises(Miss):
+            fast(payload)
+    with pytest.raises(ResponseDecodeError, match=r"\$\.name"):
+        structure(payload, Alias, what=WHAT)
+
+
+def test_unknown_keys_and_offset_dates_through_a_key_order_function() -> None:
+    fast = _fresh_structurer().function(Alias)
+    payload = {**alias_list_item(), "new_key": {"a": 1}, "created_at": "2024-05-01T14:00:00+02:00"}
+    for _ in range(2):
+        fast(dict(payload))
+
+    alias = fast(dict(payload))
+
+    assert _key_order_functions(fast)
+    assert alias.extra_fields == {"new_key": {"a": 1}}
+    assert alias.created_at == _detailed(payload).created_at
+    assert alias.created_at is not None and alias.created_at.hour == 12
+
+
+def test_the_key_orders_remembered_per_model_are_bounded() -> None:
+    fast = _fresh_structurer().function(User)
+    for index in range(200):  # a server sending ever-new shapes
+        payload = {"id": "c" * 24, "email": "owner@example.net", f"extra_{index}": index}
+        for _ in range(2):
+            assert fast(payload).extra_fields == {f"extra_{index}": index}
+
+    assert len(_key_order_functions(fast)) == _fast_structure._MAX_SHAPES
+    key_orders = fast.__globals__["_note"].__self__
+    assert len(key_orders.seen) <= _fast_structure._MAX_SEEN

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
 
 import pytest
 from aiohttp import web
@@ -106,7 +109,7 @@ async def test_breaking_early_from_concurrent_pages_cancels_fetches(
         seen = [await anext(iterator) for _ in range(60)]
         await iterator.aclose()
         # No settling: closing the iterator must already have cancelled and reaped them.
-        leftover = [t for t in asyncio.all_tasks() if "_get_page" in repr(t.get_coro())]
+        leftover = [t for t in asyncio.all_tasks() if "_request_page" in repr(t.get_coro())]
         assert leftover == []
         await settle()
         # Pages 1 and 2, plus at most page 3, which held the slot and was already on the wire.
@@ -114,6 +117,73 @@ async def test_breaking_early_from_concurrent_pages_cancels_fetches(
         assert acquired_connections(client_session(c)) == 0
         assert await c.aliases.list(DOMAIN).count() == len(seeded)  # still usable
     assert [a.name for a in seen] == seeded[:60]
+
+
+async def test_concurrent_pages_keep_every_request_in_flight_while_a_page_is_read(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, seeded: list[str]
+) -> None:
+    iterator = aiter(client.aliases.list(DOMAIN, limit=100, concurrency=2))
+    seen = [await anext(iterator) for _ in range(101)]  # the first item of page 2
+    # While the caller works through page 2, pages 3 and 4 are both being fetched.
+    in_flight = [t for t in asyncio.all_tasks() if "_request_page" in repr(t.get_coro())]
+    assert len(in_flight) == 2
+    await settle()
+    assert sorted(int(q["page"]) for q in _page_requests(fake)) == [1, 2, 3, 4]
+    await iterator.aclose()
+    assert [a.name for a in seen] == seeded[:101]
+
+
+def _numbered_pages(count: int) -> Callable[[Mapping[str, str]], Awaitable[fe.Response]]:
+    """A fetch function whose page N holds the one item N."""
+
+    async def fetch(query: Mapping[str, str]) -> fe.Response:
+        return fe.Response(
+            status=200,
+            headers={"X-Page-Count": str(count), "X-Page-Current": query["page"]},
+            body=json.dumps([int(query["page"])]).encode(),
+            method="GET",
+            route="/v1/test",
+            url="http://127.0.0.1/v1/test",
+        )
+
+    return fetch
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_a_page_the_caller_let_go_is_freed_before_the_next_is_decoded(
+    concurrency: int,
+) -> None:
+    # The paginator must not keep the previous page (and its JSON) alive while it fetches and
+    # decodes the next one: on a long read that doubled memory and the collector's work.
+    previous: list[weakref.ref[fe.Page[int]]] = []
+    alive_while_decoding: list[bool] = []
+
+    def parse(response: fe.Response) -> list[int]:
+        alive_while_decoding.extend(ref() is not None for ref in previous[-1:])
+        items: list[int] = response.json()
+        return items
+
+    paginator = fe.AsyncPaginator(_numbered_pages(5), parse, concurrency=concurrency)
+    async for page in paginator.pages():
+        previous.append(weakref.ref(page))
+        del page
+    assert alive_while_decoding == [False] * 4
+
+
+async def test_concurrent_pages_are_decoded_only_when_their_turn_comes() -> None:
+    decoded: list[int] = []
+    received: list[int] = []
+
+    def parse(response: fe.Response) -> list[int]:
+        items: list[int] = response.json()
+        decoded.extend(items)
+        return items
+
+    async for number in fe.AsyncPaginator(_numbered_pages(6), parse, concurrency=4):
+        await settle()  # every fetch in flight has answered by now
+        received.append(number)
+        assert decoded == received  # nothing decoded ahead of the caller
+    assert received == [1, 2, 3, 4, 5, 6]
 
 
 async def test_filters_reach_the_server(client: fe.ForwardEmail, seeded: list[str]) -> None:
