@@ -339,6 +339,9 @@ class FastStructurer:
         members, nullable = union_parts(type_)
         if members:
             if len(members) == 1:
+                if nullable and members[0] in _SCALARS:  # one test when the value is set
+                    name = members[0].__name__
+                    return [f"if type(v) is not {name} and v is not None:", "    raise _Miss"]
                 inner = self._check(members[0], tag, namespace)
                 return ["if v is not None:", *_indent(inner)] if inner and nullable else inner
             models = [member for member in members if member is not str]
