@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 import attrs
 from yarl import URL
 
-from ._account import AccountService
-from ._alias_session import AliasSession
-from ._aliases import AliasesService
 from ._auth import BasicCredentials
 from ._clock import Clock, SystemClock
-from ._domains import DomainsService
-from ._emails import EmailsService
 from ._encrypt import encrypt_txt
 from ._headers import RateLimitInfo
-from ._logs import LogsService
-from ._observatory import ObservatoryService
 from ._params import check_headers
-from ._push_tokens import PushTokensService
 from ._ratelimit import check_rate_limit
 from ._requester import Requester
 from ._retry import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, RequestOptions, Transport
 from ._urls import DEFAULT_BASE_URL, normalize_base_url
+
+# The services, with the models, bulk helpers and alias resources behind them, are most of
+# this package's import time, so each is imported when first used rather than here.
+if TYPE_CHECKING:
+    from ._account import AccountService
+    from ._alias_session import AliasSession
+    from ._aliases import AliasesService
+    from ._domains import DomainsService
+    from ._emails import EmailsService
+    from ._logs import LogsService
+    from ._observatory import ObservatoryService
+    from ._push_tokens import PushTokensService
 
 __all__ = ["API_KEY_ENV", "ForwardEmail"]
 
@@ -113,17 +118,59 @@ class ForwardEmail:
             retry=retry or RetryPolicy(),
             headers=check_headers(headers or {}),
         )
-        self._init(Requester(transport, auth, options))
+        self._requester = Requester(transport, auth, options)
 
-    def _init(self, requester: Requester) -> None:
-        self._requester = requester
-        self.domains = DomainsService(requester)
-        self.aliases = AliasesService(requester)
-        self.account = AccountService(requester)
-        self.emails = EmailsService(requester)
-        self.logs = LogsService(requester)
-        self.push_tokens = PushTokensService(requester)
-        self.observatory = ObservatoryService(requester)
+    # Each service is created, and its module imported, on first access, then cached on the
+    # instance (cached_property), so later accesses are plain attribute reads.
+
+    @functools.cached_property
+    def domains(self) -> DomainsService:
+        """Domains on the account, with their members, invites and catch-all passwords."""
+        from ._domains import DomainsService
+
+        return DomainsService(self._requester)
+
+    @functools.cached_property
+    def aliases(self) -> AliasesService:
+        """Aliases of a domain, their passwords and Sieve scripts, and bulk changes."""
+        from ._aliases import AliasesService
+
+        return AliasesService(self._requester)
+
+    @functools.cached_property
+    def account(self) -> AccountService:
+        """The account the API key belongs to, and sign-up for new accounts."""
+        from ._account import AccountService
+
+        return AccountService(self._requester)
+
+    @functools.cached_property
+    def emails(self) -> EmailsService:
+        """Emails sent through Forward Email's outbound SMTP."""
+        from ._emails import EmailsService
+
+        return EmailsService(self._requester)
+
+    @functools.cached_property
+    def logs(self) -> LogsService:
+        """Delivery logs of your paid domains."""
+        from ._logs import LogsService
+
+        return LogsService(self._requester)
+
+    @functools.cached_property
+    def push_tokens(self) -> PushTokensService:
+        """Push tokens of an alias."""
+        from ._push_tokens import PushTokensService
+
+        return PushTokensService(self._requester)
+
+    @functools.cached_property
+    def observatory(self) -> ObservatoryService:
+        """Deliverability reputation of domains and IP addresses, and your monitors."""
+        from ._observatory import ObservatoryService
+
+        return ObservatoryService(self._requester)
 
     @property
     def base_url(self) -> str:
@@ -164,7 +211,7 @@ class ForwardEmail:
         if headers is not None:
             requester = requester.with_headers(headers)
         clone = object.__new__(type(self))
-        clone._init(requester)
+        clone._requester = requester
         return clone
 
     def as_alias(self, address: str, password: str) -> AliasSession:
@@ -179,6 +226,8 @@ class ForwardEmail:
         current = self._requester
         address = address.strip().lower()
         credentials = BasicCredentials.alias(address, password)
+        from ._alias_session import AliasSession
+
         return AliasSession(Requester(current.transport, credentials, current.options), address)
 
     async def encrypt(self, value: str) -> str:

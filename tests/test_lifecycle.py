@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -144,3 +146,27 @@ def server_url_and_key() -> Iterator[tuple[str, str]]:
     loop.call_soon_threadsafe(stop[0].set)
     thread.join(10)
     loop.close()
+
+
+_LAZY_SERVICES_SCRIPT = """
+import sys
+from forwardemail_async import ForwardEmail
+heavy = ["_aliases", "_bulk", "models._message"]
+loaded = [name for name in heavy if "forwardemail_async." + name in sys.modules]
+assert not loaded, loaded
+client = ForwardEmail(api_key="k")
+aliases = client.aliases
+assert "forwardemail_async._aliases" in sys.modules
+assert client.aliases is aliases
+assert aliases._requester is client._requester
+clone = client.with_options(timeout=5)
+assert clone.aliases is not aliases and clone.aliases._requester is clone._requester
+"""
+
+
+def test_importing_the_client_loads_services_on_first_use() -> None:
+    # A fresh interpreter: this test process has imported every module already.
+    result = subprocess.run(
+        [sys.executable, "-c", _LAZY_SERVICES_SCRIPT], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
