@@ -65,8 +65,8 @@ class Sizes:
     fanout_delay_ms: int = 50
     fanout_concurrency: int = 4
     memory_items: int = 200_000
-    import_samples: int = 7
-    repeats: int = 5
+    import_samples: int = 11
+    repeats: int = 7
 
 
 DEFAULT = Sizes()

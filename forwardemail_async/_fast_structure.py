@@ -56,8 +56,8 @@ _EARLY_EXIT_FIELDS = 6
 # Per model: how many key orders get a function of their own, and how many are remembered
 # while waiting for a second sighting. Both bound the work a server sending ever-new shapes
 # can cause; past them, the general function serves.
-_MAX_SHAPES = 16
-_MAX_SEEN = 64
+_MAX_KEY_ORDERS = 16
+_MAX_KEY_ORDERS_SEEN = 64
 
 
 class Miss(Exception):  # noqa: N818 - a signal, not an error
@@ -143,10 +143,10 @@ class _KeyOrders:
         """Record the key order of ``sample``, a dict the general function handled; on its
         second sighting make it a function, while there is room."""
         if keys in self.seen:
-            if len(self.functions) < _MAX_SHAPES:
+            if len(self.functions) < _MAX_KEY_ORDERS:
                 self.functions[keys] = self.make(keys, sample)
                 self.seen.discard(keys)
-        elif len(self.seen) < _MAX_SEEN:
+        elif len(self.seen) < _MAX_KEY_ORDERS_SEEN:
             self.seen.add(keys)
 
 

@@ -253,6 +253,6 @@ def test_the_key_orders_remembered_per_model_are_bounded() -> None:
         for _ in range(2):
             assert fast(payload).extra_fields == {f"extra_{index}": index}
 
-    assert len(_key_order_functions(fast)) == _fast_structure._MAX_SHAPES
+    assert len(_key_order_functions(fast)) == _fast_structure._MAX_KEY_ORDERS
     key_orders = fast.__globals__["_note"].__self__
-    assert len(key_orders.seen) <= _fast_structure._MAX_SEEN
+    assert len(key_orders.seen) <= _fast_structure._MAX_KEY_ORDERS_SEEN
