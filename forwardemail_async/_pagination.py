@@ -69,10 +69,11 @@ class AsyncPaginator(Generic[T]):
     ``async for item in paginator`` yields items; ``pages()`` yields :class:`Page` objects;
     ``count()`` reads the total with one small request; ``collect(max_items=...)`` gathers a
     list. Filters given to the list call are sent with every page. With ``concurrency > 1``
-    the pages after the first are fetched that many at a time, still yielded in order; leaving
-    the loop early cancels the fetches in flight. ``async for`` builds each item when the loop
-    reaches it (given ``decode`` and ``structure_items``), so a long list keeps only the
-    current page's JSON alive, not a page of models.
+    the pages after the first are fetched that many at a time, still yielded in order, and
+    each is decoded only when its turn comes; leaving the loop early cancels the fetches in
+    flight. ``async for`` builds each item when the loop reaches it (given ``decode`` and
+    ``structure_items``), so a long list keeps only the current page's JSON alive, not a page
+    of models.
     """
 
     def __init__(
