@@ -32,6 +32,8 @@ class User(LazyDefaults):
     last_locale: str | None = None
     locale: str | None = None
     otp_enabled: bool | None = None
+    address_country: str | None = None
+    address_html: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     extra_fields: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
