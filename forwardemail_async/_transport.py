@@ -298,7 +298,7 @@ class Transport:
         unreadable: str | None = None
         try:
             await self.gate.acquire(budget)
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
             raise _GateDeadlineError from None
         try:
             # The attempt's clock starts only now: time spent queueing at the gate is not
