@@ -58,6 +58,10 @@ _EARLY_EXIT_FIELDS = 6
 # can cause; past them, the general function serves.
 _MAX_KEY_ORDERS = 16
 _MAX_KEY_ORDERS_SEEN = 64
+# A key order with more unknown keys than this gets no function: compiling one costs time and
+# memory in proportion to the keys (a server could send thousands); the general function
+# handles any number of them without compiling anything.
+_MAX_UNKNOWN_KEYS = 16
 
 
 class Miss(Exception):  # noqa: N818 - a signal, not an error
@@ -132,22 +136,29 @@ def _define(name: str, body: list[str], namespace: dict[str, Any], label: str) -
 class _KeyOrders:
     """One model's key orders: the functions made for them and those seen once so far."""
 
-    __slots__ = ("functions", "make", "seen")
+    __slots__ = ("functions", "make", "max_keys", "seen")
 
-    def __init__(self, make: Callable[[tuple[Any, ...], dict[Any, Any]], FastFunction]) -> None:
+    def __init__(
+        self, make: Callable[[tuple[Any, ...], dict[Any, Any]], FastFunction], max_keys: int
+    ) -> None:
         self.functions: dict[tuple[Any, ...], FastFunction] = {}
         self.seen: set[tuple[Any, ...]] = set()
         self.make = make
+        self.max_keys = max_keys
 
     def note(self, keys: tuple[Any, ...], sample: dict[Any, Any]) -> None:
         """Record the key order of ``sample``, a dict the general function handled; on its
         second sighting make it a function, while there is room."""
+        if len(keys) > self.max_keys:
+            return
         if keys in self.seen:
             if len(self.functions) < _MAX_KEY_ORDERS:
                 self.functions[keys] = self.make(keys, sample)
                 self.seen.discard(keys)
-        elif len(self.seen) < _MAX_KEY_ORDERS_SEEN:
-            self.seen.add(keys)
+            return
+        if len(self.seen) >= _MAX_KEY_ORDERS_SEEN:
+            self.seen.clear()  # one-off orders must not keep a frequent one out for good
+        self.seen.add(keys)
 
 
 def _refuse(o: Any) -> Any:
@@ -238,11 +249,18 @@ class FastStructurer:
         fields = attrs.fields(cls)
         names = [field.name for field in fields if field.name != "extra_fields"]
         namespace = self._namespace(cls)
-        key_orders = _KeyOrders(lambda keys, sample: self._generate_for_keys(cls, keys, sample))
+        key_orders = _KeyOrders(
+            lambda keys, sample: self._generate_for_keys(cls, keys, sample),
+            max_keys=len(names) + _MAX_UNKNOWN_KEYS,
+        )
         namespace["_by_keys"] = key_orders.functions
         namespace["_note"] = key_orders.note
-        # The first fields of a big model count the keys they store, to stop early.
-        counted = _EARLY_EXIT_FIELDS if len(fields) > _EARLY_EXIT_MIN_FIELDS else 0
+        # The first fields of a big model count the keys they store, to stop early; but never
+        # before every required field is stored (they come first or not at all).
+        required = [index for index, field in enumerate(fields) if field.default is attrs.NOTHING]
+        last_required = max(required, default=-1)
+        early_exit = len(fields) > _EARLY_EXIT_MIN_FIELDS and last_required < _EARLY_EXIT_FIELDS
+        counted = _EARLY_EXIT_FIELDS if early_exit else 0
         body = ["if type(o) is not dict:", "    raise _Miss", "keys = tuple(o)"]
         body += ["made = _by_keys.get(keys)", "if made is not None:", "    return made(o)"]
         body += ["_note(keys, o)", "self = _new(_builder)", "get = o.get"]
@@ -261,8 +279,9 @@ class FastStructurer:
                 continue
             store = [*self._check(field.type, tag, namespace), store_field]
             if index < counted:
-                store += ["found += 1", "if found == size:", "    self.__class__ = _cls"]
-                store += ["    return self"]
+                store.append("found += 1")
+                if index >= last_required:
+                    store += ["if found == size:", "    self.__class__ = _cls", "    return self"]
             body.append(f"v = get({field.name!r}, _M)")
             if field.default is attrs.NOTHING:
                 body += ["if v is _M:", "    raise _Miss", *store]

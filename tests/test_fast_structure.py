@@ -25,7 +25,7 @@ from forwardemail_async import (
 )
 from forwardemail_async._converter import iter_structured, structure, structure_list
 from forwardemail_async._fast_structure import FastStructurer, Miss
-from forwardemail_async.models import Alias, Domain, User
+from forwardemail_async.models import Alias, Domain, NewAccount, User
 
 from .test_models import alias_create, alias_list_item
 
@@ -256,3 +256,46 @@ def test_the_key_orders_remembered_per_model_are_bounded() -> None:
     assert len(_key_order_functions(fast)) == _fast_structure._MAX_KEY_ORDERS
     key_orders = fast.__globals__["_note"].__self__
     assert len(key_orders.seen) <= _fast_structure._MAX_KEY_ORDERS_SEEN
+
+
+@pytest.mark.parametrize(
+    ("cls", "payload", "missing"),
+    [
+        (Alias, {"id": "a1", "name": "info", "domain": {"id": "d1"}}, r"\$\.domain\.name"),
+        (Alias, {"id": "a1"}, r"\$\.name"),
+        (Domain, {"id": "d1"}, r"\$\.name"),
+        (NewAccount, {"id": "u1", "email": "owner@example.net"}, r"\$\.api_token"),
+    ],
+)
+def test_a_missing_required_field_is_never_skipped_by_the_early_exit(
+    cls: type[Any], payload: dict[str, Any], missing: str
+) -> None:
+    # Big models stop early once every key is stored; that must not happen before the
+    # required fields are (it returned models without them on the first two sightings).
+    fast = _fresh_structurer().function(cls)
+    for _ in range(3):
+        with pytest.raises(Miss):
+            fast(payload)
+        with pytest.raises(ResponseDecodeError, match=missing):
+            structure(payload, cls, what=WHAT)
+
+
+def test_a_key_order_with_many_unknown_keys_gets_no_function() -> None:
+    fast = _fresh_structurer().function(User)
+    payload = {"id": "c" * 24, **{f"k{index}": index for index in range(5_000)}}
+    for _ in range(3):
+        assert len(fast(payload).extra_fields) == 5_000
+
+    assert _key_order_functions(fast) == {}  # no 5,000-local function compiled and kept
+    assert fast.__globals__["_note"].__self__.seen == set()
+
+
+def test_one_off_key_orders_do_not_keep_a_frequent_one_from_its_function() -> None:
+    fast = _fresh_structurer().function(User)
+    for index in range(_fast_structure._MAX_KEY_ORDERS_SEEN + 5):
+        fast({"id": "c" * 24, f"once_{index}": index})  # each seen once, never again
+    frequent = {"id": "c" * 24, "email": "owner@example.net"}
+    for _ in range(2):
+        fast(frequent)
+
+    assert list(_key_order_functions(fast)) == [tuple(frequent)]
