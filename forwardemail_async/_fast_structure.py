@@ -313,11 +313,11 @@ class FastStructurer:
             if field is None:
                 has_extra = True
                 continue
-            tag = f"f{position}"
-            check = self._check(field.type, tag, namespace)
-            inline = self._inline_nested(field.type, value, tag, namespace)
-            body += [f"v = v{position}", *inline, *(_indent(check) if inline else check)]
-            body.append(f"self.{field.name} = v")
+            tag = value_name = f"v{position}"
+            check = self._check(field.type, tag, namespace, value_name)
+            inline = self._inline_nested(field.type, value, tag, namespace, value_name)
+            body += [*inline, *(_indent(check) if inline else check)]
+            body.append(f"self.{field.name} = {value_name}")
         if has_extra:
             body.append(f"self.extra_fields = {_EXTRA}")
         body += ["self.__class__ = _cls", "return self"]
@@ -325,7 +325,7 @@ class FastStructurer:
         return _define(name, body, namespace, f"{cls.__qualname__}, {len(keys)} keys")
 
     def _inline_nested(
-        self, type_: Any, sample: Any, tag: str, namespace: dict[str, Any]
+        self, type_: Any, sample: Any, tag: str, namespace: dict[str, Any], v: str
     ) -> list[str]:
         """Statements that build the model of a field typed ``type_`` (``Model``, or a union
         of one model with ``str`` or ``None``) inline when ``v`` is a dict with the keys of
@@ -343,82 +343,82 @@ class FastStructurer:
         namespace[f"_{tag}_builder"] = self._builder(model)
         namespace[f"_{tag}_cls"] = model
         values = [f"{tag}_{index}" for index in range(len(keys))]
-        lines = [f"({''.join(value + ', ' for value in values)}) = v.values()"]
+        lines = [f"({''.join(value + ', ' for value in values)}) = {v}.values()"]
         lines.append(f"m = _new(_{tag}_builder)")
         for index, key in enumerate(keys):
             field = fields[key]
-            check = self._check(field.type, f"{tag}_{index}", namespace)
-            lines += [f"v = {values[index]}", *check, f"m.{field.name} = v"]
-        lines += [f"m.__class__ = _{tag}_cls", "v = m"]
-        return [f"if type(v) is dict and tuple(v) == _{tag}_keys:", *_indent(lines), "else:"]
+            check = self._check(field.type, values[index], namespace, values[index])
+            lines += [*check, f"m.{field.name} = {values[index]}"]
+        lines += [f"m.__class__ = _{tag}_cls", f"{v} = m"]
+        return [f"if type({v}) is dict and tuple({v}) == _{tag}_keys:", *_indent(lines), "else:"]
 
-    def _check(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
-        """Statements that check ``v`` against ``type_`` and leave the structured value in
-        ``v``, raising ``_Miss`` when it is not in the common shape."""
+    def _check(self, type_: Any, tag: str, namespace: dict[str, Any], v: str = "v") -> list[str]:
+        """Statements that check the local named ``v`` against ``type_`` and leave the
+        structured value in it, raising ``_Miss`` when it is not in the common shape."""
         members, nullable = union_parts(type_)
         if members:
             if len(members) == 1:
                 if nullable and members[0] in _SCALARS:  # one test when the value is set
                     name = members[0].__name__
-                    return [f"if type(v) is not {name} and v is not None:", "    raise _Miss"]
-                inner = self._check(members[0], tag, namespace)
-                return ["if v is not None:", *_indent(inner)] if inner and nullable else inner
+                    return [f"if type({v}) is not {name} and {v} is not None:", "    raise _Miss"]
+                inner = self._check(members[0], tag, namespace, v)
+                return [f"if {v} is not None:", *_indent(inner)] if inner and nullable else inner
             models = [member for member in members if member is not str]
             if len(members) == 2 and str in members and self._inlinable(models[0]):
                 namespace[f"_{tag}"] = self.function(models[0])
-                other = "type(v) is not str" + (" and v is not None" if nullable else "")
+                other = f"type({v}) is not str" + (f" and {v} is not None" if nullable else "")
                 return [
-                    "if type(v) is dict:",
-                    f"    v = _{tag}(v)",
+                    f"if type({v}) is dict:",
+                    f"    {v} = _{tag}({v})",
                     f"elif {other}:",
                     "    raise _Miss",
                 ]
-            return self._hook(type_, tag, namespace)
+            return self._hook(type_, tag, namespace, v)
         if type_ is Any or type_ is object:
             return []
         if type_ in _SCALARS:
-            return [f"if type(v) is not {type_.__name__}:", "    raise _Miss"]
+            return [f"if type({v}) is not {type_.__name__}:", "    raise _Miss"]
         if type_ is datetime:
             namespace["_parse_datetime"] = self._parse_datetime
             namespace["_parse_javascript_datetime"] = self._parse_javascript_datetime
             return [
-                "if type(v) is not str:",
+                f"if type({v}) is not str:",
                 "    raise _Miss",
-                'if len(v) == 24 and v[23] == "Z" and v[4:20:3] == "--T::.":',
-                "    v = _parse_javascript_datetime(v)",
+                f'if len({v}) == 24 and {v}[23] == "Z" and {v}[4:20:3] == "--T::.":',
+                f"    {v} = _parse_javascript_datetime({v})",
                 "else:",
-                "    v = _parse_datetime(v)",
+                f"    {v} = _parse_datetime({v})",
             ]
         origin, args = get_origin(type_), get_args(type_)
         if origin is list and len(args) == 1:
             (item,) = args
-            head = ["if type(v) is not list:", "    raise _Miss"]
+            head = [f"if type({v}) is not list:", "    raise _Miss"]
             if item is Any:
                 return head
             if item in _SCALARS:
-                loop = ["for x in v:", f"    if type(x) is not {item.__name__}:"]
+                loop = [f"for x in {v}:", f"    if type(x) is not {item.__name__}:"]
                 loop.append("        raise _Miss")
                 return [*head, *loop]
             if self._inlinable(item):
                 namespace[f"_{tag}"] = self.function(item)
-                return [*head, f"v = [_{tag}(x) for x in v]"]
+                return [*head, f"{v} = [_{tag}(x) for x in {v}]"]
         if origin is dict and args == (str, Any):
             return [
-                "if type(v) is not dict:",
+                f"if type({v}) is not dict:",
                 "    raise _Miss",
-                "for x in v:",
+                f"for x in {v}:",
                 "    if type(x) is not str:",
                 "        raise _Miss",
             ]
         if self._inlinable(type_):
             namespace[f"_{tag}"] = self.function(type_)
-            return [f"v = _{tag}(v)"]
-        return self._hook(type_, tag, namespace)
+            return [f"{v} = _{tag}({v})"]
+        return self._hook(type_, tag, namespace, v)
 
     def _inlinable(self, type_: Any) -> bool:
         return self.supports(type_) and type_ not in self._making
 
-    def _hook(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
+    def _hook(self, type_: Any, tag: str, namespace: dict[str, Any], v: str) -> list[str]:
         namespace[f"_{tag}"] = self._hook_for(type_)
         namespace[f"_{tag}_type"] = type_
-        return [f"v = _{tag}(v, _{tag}_type)"]
+        return [f"{v} = _{tag}({v}, _{tag}_type)"]
