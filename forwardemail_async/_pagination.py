@@ -208,10 +208,17 @@ class AsyncPaginator(Generic[T]):
         ready: tuple[int, Response] | None = None
         try:
             while True:
+                scheduled = False
                 while next_page <= last and len(pending) < self._concurrency:
                     fetch = self._request_page(next_page, self._limit)
                     pending.append((next_page, asyncio.ensure_future(fetch)))
                     next_page += 1
+                    scheduled = True
+                if scheduled and ready is not None:
+                    # A new task only starts when the loop runs, and handling a page does
+                    # not let it run: without this the request would go out only after the
+                    # caller is done with the page.
+                    await asyncio.sleep(0)
                 if ready is not None:
                     number, response = ready
                     ready = None

@@ -124,9 +124,11 @@ async def test_concurrent_pages_keep_every_request_in_flight_while_a_page_is_rea
 ) -> None:
     iterator = aiter(client.aliases.list(DOMAIN, limit=100, concurrency=2))
     seen = [await anext(iterator) for _ in range(101)]  # the first item of page 2
-    # While the caller works through page 2, pages 3 and 4 are both being fetched.
+    # While the caller works through page 2, pages 3 and 4 are both being fetched: both
+    # requests already hold a connection, before the caller gives the loop a turn.
     in_flight = [t for t in asyncio.all_tasks() if "_request_page" in repr(t.get_coro())]
     assert len(in_flight) == 2
+    assert acquired_connections(client_session(client)) == 2
     await settle()
     assert sorted(int(q["page"]) for q in _page_requests(fake)) == [1, 2, 3, 4]
     await iterator.aclose()
