@@ -98,7 +98,9 @@ def _builder_class(cls: type[Any]) -> type[Any]:
     return type(f"{cls.__name__}Builder", (cls,), namespace)
 
 
-_EXTRA = "{k: x for k, x in o.items() if k not in _declared}"
+def _unknown_keys(source: str, declared: str) -> str:
+    """An expression: the items of the dict ``source`` whose keys are not in ``declared``."""
+    return f"{{k: x for k, x in {source}.items() if k not in {declared}}}"
 
 
 def _without_none(type_: Any) -> Any:
@@ -247,7 +249,7 @@ class FastStructurer:
     def _generate(self, cls: type[Any]) -> FastFunction:
         attrs.resolve_types(cls)
         fields = attrs.fields(cls)
-        names = [field.name for field in fields if field.name != "extra_fields"]
+        names = list(_declared_fields(cls))
         namespace = self._namespace(cls)
         key_orders = _KeyOrders(
             lambda keys, sample: self._generate_for_keys(cls, keys, sample),
@@ -290,7 +292,7 @@ class FastStructurer:
         # Unknown keys: one subset test in C.
         body.append("if not o.keys() <= _declared:")
         if len(names) < len(fields):
-            body.append(f"    self.extra_fields = {_EXTRA}")
+            body.append(f"    self.extra_fields = {_unknown_keys('o', '_declared')}")
         else:
             body.append("    raise _Miss")
         body += ["self.__class__ = _cls", "return self"]
@@ -301,56 +303,79 @@ class FastStructurer:
     ) -> FastFunction:
         """The function for dicts whose keys are exactly ``keys``, in that order; ``sample``
         is one such dict, whose nested objects' key orders are inlined."""
-        fields = _declared_fields(cls)
         if not _required_fields(cls) <= set(keys):
             return _refuse
         namespace = self._namespace(cls)
-        body = [f"({''.join(f'v{i}, ' for i in range(len(keys)))}) = o.values()"] if keys else []
-        body.append("self = _new(_builder)")
+        values = [f"v{position}" for position in range(len(keys))]
+        body = self._build_by_position(cls, keys, sample, values, "self", "_", "o", namespace)
+        body.append("return self")
+        name = f"structure_{cls.__name__}_{len(keys)}_keys"
+        return _define(name, body, namespace, f"{cls.__qualname__}, {len(keys)} keys")
+
+    def _build_by_position(
+        self,
+        cls: type[Any],
+        keys: tuple[Any, ...],
+        sample: dict[Any, Any] | None,
+        values: list[str],
+        target: str,
+        prefix: str,
+        source: str,
+        namespace: dict[str, Any],
+    ) -> list[str]:
+        """Statements that unpack the dict ``source`` (keys exactly ``keys``) into the locals
+        ``values`` and build ``cls`` from them into the local ``target``, through the builder
+        and class at ``{prefix}builder`` and ``{prefix}cls`` in ``namespace``. With a
+        ``sample`` of the dict, nested objects in the sample's key order are built inline too.
+        """
+        fields = _declared_fields(cls)
+        lines = (
+            [f"({''.join(value + ', ' for value in values)}) = {source}.values()"] if keys else []
+        )
+        lines.append(f"{target} = _new({prefix}builder)")
         has_extra = False
-        for position, (key, value) in enumerate(zip(keys, sample.values(), strict=True)):
+        for index, key in enumerate(keys):
             field = fields.get(key)
             if field is None:
                 has_extra = True
                 continue
-            tag = value_name = f"v{position}"
-            check = self._check(field.type, tag, namespace, value_name)
-            inline = self._inline_nested(field.type, value, tag, namespace, value_name)
-            body += [*inline, *(_indent(check) if inline else check)]
-            body.append(f"self.{field.name} = {value_name}")
+            value = values[index]
+            check = self._check(field.type, value, namespace, value)
+            inline = (
+                [] if sample is None else self._inline_nested(field, sample[key], namespace, value)
+            )
+            lines += [*inline, *(_indent(check) if inline else check)]
+            lines.append(f"{target}.{field.name} = {value}")
         if has_extra:
-            body.append(f"self.extra_fields = {_EXTRA}")
-        body += ["self.__class__ = _cls", "return self"]
-        name = f"structure_{cls.__name__}_{len(keys)}_keys"
-        return _define(name, body, namespace, f"{cls.__qualname__}, {len(keys)} keys")
+            unknown = _unknown_keys(source, f"{prefix}declared")
+            lines.append(f"{target}.extra_fields = {unknown}")
+        lines.append(f"{target}.__class__ = {prefix}cls")
+        return lines
 
     def _inline_nested(
-        self, type_: Any, sample: Any, tag: str, namespace: dict[str, Any], v: str
+        self, field: attrs.Attribute[Any], sample: Any, namespace: dict[str, Any], v: str
     ) -> list[str]:
-        """Statements that build the model of a field typed ``type_`` (``Model``, or a union
-        of one model with ``str`` or ``None``) inline when ``v`` is a dict with the keys of
+        """Statements that build the model of ``field`` (typed ``Model``, or a union of one
+        model with ``str`` or ``None``) inline when the local ``v`` is a dict with the keys of
         ``sample`` in the same order, ending in ``else:`` for any other value; no statements
         if ``sample`` is not such a dict or has keys the model does not declare."""
-        members, _ = union_parts(type_)
-        models = [member for member in members or (type_,) if member not in (str, NoneType)]
+        members, _ = union_parts(field.type)
+        models = [member for member in members or (field.type,) if member not in (str, NoneType)]
         if len(models) != 1 or not self._inlinable(models[0]) or type(sample) is not dict:
             return []
         (model,) = models
-        keys, fields = tuple(sample), _declared_fields(model)
-        if not keys or not _required_fields(model) <= set(keys) or not set(keys) <= set(fields):
+        keys = tuple(sample)
+        if not keys or not _required_fields(model) <= set(keys):
             return []
-        namespace[f"_{tag}_keys"] = keys
-        namespace[f"_{tag}_builder"] = self._builder(model)
-        namespace[f"_{tag}_cls"] = model
-        values = [f"{tag}_{index}" for index in range(len(keys))]
-        lines = [f"({''.join(value + ', ' for value in values)}) = {v}.values()"]
-        lines.append(f"m = _new(_{tag}_builder)")
-        for index, key in enumerate(keys):
-            field = fields[key]
-            check = self._check(field.type, values[index], namespace, values[index])
-            lines += [*check, f"m.{field.name} = {values[index]}"]
-        lines += [f"m.__class__ = _{tag}_cls", f"{v} = m"]
-        return [f"if type({v}) is dict and tuple({v}) == _{tag}_keys:", *_indent(lines), "else:"]
+        if not set(keys) <= set(_declared_fields(model)):
+            return []
+        namespace[f"_{v}_keys"] = keys
+        namespace[f"_{v}_builder"] = self._builder(model)
+        namespace[f"_{v}_cls"] = model
+        values = [f"{v}_{index}" for index in range(len(keys))]
+        build = self._build_by_position(model, keys, None, values, "m", f"_{v}_", v, namespace)
+        lines = [*build, f"{v} = m"]
+        return [f"if type({v}) is dict and tuple({v}) == _{v}_keys:", *_indent(lines), "else:"]
 
     def _check(self, type_: Any, tag: str, namespace: dict[str, Any], v: str = "v") -> list[str]:
         """Statements that check the local named ``v`` against ``type_`` and leave the

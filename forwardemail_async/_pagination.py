@@ -204,30 +204,27 @@ class AsyncPaginator(Generic[T]):
         handed over, so ``concurrency`` stay in flight while the caller works through it.
         """
         pending: deque[tuple[int, asyncio.Task[Response]]] = deque()
+
+        def send(page: int) -> None:
+            pending.append((page, asyncio.ensure_future(self._request_page(page, self._limit))))
+
         next_page = start
-        ready: tuple[int, Response] | None = None
         try:
-            while True:
-                scheduled = False
+            while pending or next_page <= last:
                 while next_page <= last and len(pending) < self._concurrency:
-                    fetch = self._request_page(next_page, self._limit)
-                    pending.append((next_page, asyncio.ensure_future(fetch)))
+                    send(next_page)
                     next_page += 1
-                    scheduled = True
-                if scheduled and ready is not None:
-                    # A new task only starts when the loop runs, and handling a page does
-                    # not let it run: without this the request would go out only after the
-                    # caller is done with the page.
+                number, task = pending[0]
+                response = await task
+                pending.popleft()
+                if next_page <= last:
+                    send(next_page)
+                    next_page += 1
+                    # A new task only starts when the loop runs, and handling a page does not
+                    # let it run: without this the request would go out only after the caller
+                    # is done with the page.
                     await asyncio.sleep(0)
-                if ready is not None:
-                    number, response = ready
-                    ready = None
-                    yield self._make_page(response, number, self._limit, parse)
-                    del response
-                if not pending:
-                    return
-                response = await pending[0][1]
-                ready = (pending.popleft()[0], response)
+                yield self._make_page(response, number, self._limit, parse)
                 del response
         finally:
             for _, task in pending:

@@ -20,8 +20,9 @@ from forwardemail_async._converter import (
     unstructure,
 )
 from forwardemail_async._errors import ResponseDecodeError
-from forwardemail_async._fast_structure import FastStructurer
 from forwardemail_async.models import Alias, Domain, DomainMember, User
+
+from .test_fast_structure import fresh_structurer, key_order_functions
 
 WHAT = "GET /v1/test"
 
@@ -168,15 +169,11 @@ def test_a_learned_key_order_builds_what_the_detailed_path_builds(
     field: str, value: object
 ) -> None:
     payload = {**BASES[Alias], field: value}
-    fast = FastStructurer(
-        _converter.converter.get_structure_hook,
-        _converter.parse_datetime,
-        _converter._from_javascript,
-    ).function(Alias)
+    fast = fresh_structurer().function(Alias)
     for _ in range(2):  # learn the key order
         with contextlib.suppress(Exception):
             fast(payload)
-    assert tuple(payload) in fast.__globals__["_by_keys"]
+    assert tuple(payload) in key_order_functions(fast)
 
     try:
         built = fast(payload)

@@ -150,7 +150,7 @@ async def test_async_for_builds_items_as_they_are_reached() -> None:
 # Functions per key order ------------------------------------------------------------------------
 
 
-def _fresh_structurer() -> FastStructurer:
+def fresh_structurer() -> FastStructurer:
     """A structurer with nothing learned yet (the converter's own is shared by every test)."""
     return FastStructurer(
         _converter.converter.get_structure_hook,
@@ -159,7 +159,7 @@ def _fresh_structurer() -> FastStructurer:
     )
 
 
-def _key_order_functions(fast: Callable[[Any], Any]) -> dict[tuple[Any, ...], Any]:
+def key_order_functions(fast: Callable[[Any], Any]) -> dict[tuple[Any, ...], Any]:
     functions: dict[tuple[Any, ...], Any] = fast.__globals__["_by_keys"]
     return functions
 
@@ -173,8 +173,8 @@ def _detailed(payload: dict[str, Any]) -> Alias:
 def test_a_key_order_met_twice_gets_its_own_function_that_agrees(
     make: Callable[[], dict[str, Any]],
 ) -> None:
-    fast = _fresh_structurer().function(Alias)
-    functions = _key_order_functions(fast)
+    fast = fresh_structurer().function(Alias)
+    functions = key_order_functions(fast)
 
     first = fast(make())
     assert functions == {}  # seen once: the general function served it
@@ -189,7 +189,7 @@ def test_a_key_order_met_twice_gets_its_own_function_that_agrees(
 
 
 def test_nested_objects_in_another_key_order_are_still_built_right() -> None:
-    fast = _fresh_structurer().function(Alias)
+    fast = fresh_structurer().function(Alias)
     for _ in range(2):
         fast(alias_list_item())
     reordered = alias_list_item()
@@ -204,14 +204,14 @@ def test_nested_objects_in_another_key_order_are_still_built_right() -> None:
 
 
 def test_a_key_order_function_sends_wrong_types_and_nulls_to_the_detailed_path() -> None:
-    fast = _fresh_structurer().function(Alias)
+    fast = fresh_structurer().function(Alias)
     for _ in range(2):
         fast(alias_list_item())
-    assert len(_key_order_functions(fast)) == 1
+    assert len(key_order_functions(fast)) == 1
 
     for key, value in [("retention", "25"), ("name", None), ("created_at", 5), ("labels", [1])]:
         payload = {**alias_list_item(), key: value}
-        assert tuple(payload) in _key_order_functions(fast)  # the learned order, a bad value
+        assert tuple(payload) in key_order_functions(fast)  # the learned order, a bad value
         with pytest.raises(Miss):
             fast(payload)
     coerced = {**alias_list_item(), "retention": "25"}
@@ -222,7 +222,7 @@ def test_a_key_order_function_sends_wrong_types_and_nulls_to_the_detailed_path()
 
 
 def test_a_key_order_without_a_required_key_always_takes_the_detailed_path() -> None:
-    fast = _fresh_structurer().function(Alias)
+    fast = fresh_structurer().function(Alias)
     payload = alias_list_item()
     del payload["name"]
     for _ in range(3):
@@ -233,27 +233,27 @@ def test_a_key_order_without_a_required_key_always_takes_the_detailed_path() -> 
 
 
 def test_unknown_keys_and_offset_dates_through_a_key_order_function() -> None:
-    fast = _fresh_structurer().function(Alias)
+    fast = fresh_structurer().function(Alias)
     payload = {**alias_list_item(), "new_key": {"a": 1}, "created_at": "2024-05-01T14:00:00+02:00"}
     for _ in range(2):
         fast(dict(payload))
 
     alias = fast(dict(payload))
 
-    assert _key_order_functions(fast)
+    assert key_order_functions(fast)
     assert alias.extra_fields == {"new_key": {"a": 1}}
     assert alias.created_at == _detailed(payload).created_at
     assert alias.created_at is not None and alias.created_at.hour == 12
 
 
 def test_the_key_orders_remembered_per_model_are_bounded() -> None:
-    fast = _fresh_structurer().function(User)
+    fast = fresh_structurer().function(User)
     for index in range(200):  # a server sending ever-new shapes
         payload = {"id": "c" * 24, "email": "owner@example.net", f"extra_{index}": index}
         for _ in range(2):
             assert fast(payload).extra_fields == {f"extra_{index}": index}
 
-    assert len(_key_order_functions(fast)) == _fast_structure._MAX_KEY_ORDERS
+    assert len(key_order_functions(fast)) == _fast_structure._MAX_KEY_ORDERS
     key_orders = fast.__globals__["_note"].__self__
     assert len(key_orders.seen) <= _fast_structure._MAX_KEY_ORDERS_SEEN
 
@@ -272,7 +272,7 @@ def test_a_missing_required_field_is_never_skipped_by_the_early_exit(
 ) -> None:
     # Big models stop early once every key is stored; that must not happen before the
     # required fields are (it returned models without them on the first two sightings).
-    fast = _fresh_structurer().function(cls)
+    fast = fresh_structurer().function(cls)
     for _ in range(3):
         with pytest.raises(Miss):
             fast(payload)
@@ -281,21 +281,21 @@ def test_a_missing_required_field_is_never_skipped_by_the_early_exit(
 
 
 def test_a_key_order_with_many_unknown_keys_gets_no_function() -> None:
-    fast = _fresh_structurer().function(User)
+    fast = fresh_structurer().function(User)
     payload = {"id": "c" * 24, **{f"k{index}": index for index in range(5_000)}}
     for _ in range(3):
         assert len(fast(payload).extra_fields) == 5_000
 
-    assert _key_order_functions(fast) == {}  # no 5,000-local function compiled and kept
+    assert key_order_functions(fast) == {}  # no 5,000-local function compiled and kept
     assert fast.__globals__["_note"].__self__.seen == set()
 
 
 def test_one_off_key_orders_do_not_keep_a_frequent_one_from_its_function() -> None:
-    fast = _fresh_structurer().function(User)
+    fast = fresh_structurer().function(User)
     for index in range(_fast_structure._MAX_KEY_ORDERS_SEEN + 5):
         fast({"id": "c" * 24, f"once_{index}": index})  # each seen once, never again
     frequent = {"id": "c" * 24, "email": "owner@example.net"}
     for _ in range(2):
         fast(frequent)
 
-    assert list(_key_order_functions(fast)) == [tuple(frequent)]
+    assert list(key_order_functions(fast)) == [tuple(frequent)]
