@@ -147,23 +147,24 @@ def _check_posts(fake: FakeForwardEmail) -> None:
 
 
 def _memory(fake: FakeForwardEmail) -> dict[str, int]:
-    """Live objects of the client (its own types and aiohttp's client types), all allocated
-    memory blocks and the RSS in kB, after checking the POSTs of the run and dropping the
-    fake's request log (which grows by design)."""
+    """Live objects of the client (its own types, and those plus aiohttp's client types), all
+    allocated memory blocks and the RSS in kB, after checking the POSTs of the run and
+    dropping the fake's request log (which grows by design)."""
     _check_posts(fake)
     fake.requests.clear()
     gc.collect()
-    client_objects = 0
+    own_objects = aiohttp_objects = 0
     for obj in gc.get_objects():
         module = str(type(obj).__module__)  # a getset_descriptor for some C types
-        if (module.startswith("forwardemail_async") and ".testing" not in module) or (
-            module.startswith("aiohttp") and not module.startswith("aiohttp.web")
-        ):
-            client_objects += 1
+        if module.startswith("forwardemail_async") and ".testing" not in module:
+            own_objects += 1
+        elif module.startswith("aiohttp") and not module.startswith("aiohttp.web"):
+            aiohttp_objects += 1
     with open("/proc/self/statm") as statm:
         rss_pages = int(statm.read().split()[1])
     return {
-        "client_objects": client_objects,
+        "own_objects": own_objects,
+        "client_objects": own_objects + aiohttp_objects,
         "blocks": sys.getallocatedblocks(),
         "rss_kb": rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024,
     }
@@ -231,7 +232,9 @@ async def test_soak(fake: FakeForwardEmail, user: FakeUser, server: FakeServer) 
     faulted = REQUESTS - soak.outcomes["ok"]
     faulted -= soak.outcomes["NotFoundError"] + soak.outcomes["AlreadyExistsError"]
     assert 0 < faulted <= soak.faults
-    # Three times the warm-up's calls leave no more client objects behind than it did, and
-    # closing the client frees them all.
-    assert end["client_objects"] - warm["client_objects"] < 100
+    # Three times the warm-up's calls leave no more of the client's objects behind than it
+    # did, and closing the client frees them all. aiohttp's are left out while the client is
+    # open: its keep-alive pool keeps growing towards max_concurrency connections (180 after
+    # the warm-up and 255 at the end in one run, ~7 objects each), which is no leak.
+    assert end["own_objects"] - warm["own_objects"] < 100
     assert after["client_objects"] - before["client_objects"] < 100
