@@ -1,6 +1,6 @@
 """forwardemail_async: an async-first client for the Forward Email REST API v1.
 
-    async with forwardemail_async.ForwardEmail(api_key="...") as client:
+    async with forwardemail_async.ForwardEmail(api_key="..") as client:
         async for alias in client.aliases.list("example.com"):
             print(alias.name, alias.recipients)
 
@@ -13,10 +13,6 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._account import AccountService
-    from ._alias_account import AliasAccountService
-    from ._alias_session import AliasSession
-    from ._aliases import AliasesService, AliasSort, SearchFilter
     from ._bulk import (
         AliasSpec,
         BulkBatch,
@@ -27,17 +23,9 @@ if TYPE_CHECKING:
         BulkSummary,
         OnExists,
     )
-    from ._calendar_events import CalendarEventSort, CalendarEventsService
-    from ._calendars import CalendarsService
-    from ._catch_all_passwords import CatchAllPasswordsService
     from ._client import API_KEY_ENV, ForwardEmail
-    from ._clock import Clock, ManualClock, SystemClock
-    from ._contacts import ContactEntry, ContactsService
-    from ._domain_lists import DomainListsMixin
-    from ._domains import DomainPlan, DomainsService
-    from ._email_body import EmailAttachment
-    from ._emails import EmailSort, EmailsService
-    from ._errors import (
+    from ._core.clock import Clock, ManualClock, SystemClock
+    from ._core.errors import (
         AlreadyExistsError,
         APIConnectionError,
         APIError,
@@ -57,18 +45,10 @@ if TYPE_CHECKING:
         ResponseTooLargeError,
         ServerError,
     )
-    from ._folders import FoldersService
-    from ._headers import PageInfo, RateLimitInfo
-    from ._invites import InvitesService
-    from ._logs import LogsService
-    from ._members import MembersService
-    from ._messages import MessagesService
-    from ._observatory import ObservatoryService
-    from ._pagination import AsyncPaginator, Page
-    from ._push_tokens import PushTokensService
-    from ._response import Response
-    from ._retry import RetryDetails, RetryPolicy
-    from ._sieve import AliasSieveScriptsService, SieveScriptsService
+    from ._core.headers import PageInfo, RateLimitInfo
+    from ._core.pagination import AsyncPaginator, Page
+    from ._core.response import Response
+    from ._core.retry import RetryDetails, RetryPolicy
     from .models import (
         Alias,
         AliasAccount,
@@ -115,32 +95,52 @@ if TYPE_CHECKING:
         User,
         VacationResponder,
     )
+    from .resources.account import AccountService
+    from .resources.alias_account import AliasAccountService
+    from .resources.alias_session import AliasSession
+    from .resources.aliases import AliasesService, AliasSort, SearchFilter
+    from .resources.calendar_events import CalendarEventSort, CalendarEventsService
+    from .resources.calendars import CalendarsService
+    from .resources.catch_all_passwords import CatchAllPasswordsService
+    from .resources.contacts import ContactEntry, ContactsService
+    from .resources.domain_lists import DomainListsMixin
+    from .resources.domains import DomainPlan, DomainsService
+    from .resources.email_body import EmailAttachment
+    from .resources.emails import EmailSort, EmailsService
+    from .resources.folders import FoldersService
+    from .resources.invites import InvitesService
+    from .resources.logs import LogsService
+    from .resources.members import MembersService
+    from .resources.messages import MessagesService
+    from .resources.observatory import ObservatoryService
+    from .resources.push_tokens import PushTokensService
+    from .resources.sieve import AliasSieveScriptsService, SieveScriptsService
 
 # `import forwardemail_async` loads only this file; each name below is imported from its module
 # the first time it is used (PEP 562), so scripts that need one service do not pay for all of
 # them, and the fake server (forwardemail_async.testing) is never loaded with the client.
 # A new public name goes into the TYPE_CHECKING block above, this table and __all__.
 _LAZY: dict[str, str] = {
-    "APIConnectionError": "._errors",
-    "APIError": "._errors",
-    "APITimeoutError": "._errors",
+    "APIConnectionError": "._core.errors",
+    "APIError": "._core.errors",
+    "APITimeoutError": "._core.errors",
     "API_KEY_ENV": "._client",
-    "AccountService": "._account",
+    "AccountService": ".resources.account",
     "Alias": ".models",
     "AliasAccount": ".models",
-    "AliasAccountService": "._alias_account",
+    "AliasAccountService": ".resources.alias_account",
     "AliasCredentials": ".models",
     "AliasMailSettings": ".models",
-    "AliasSession": "._alias_session",
+    "AliasSession": ".resources.alias_session",
     "AliasSettings": ".models",
-    "AliasSieveScriptsService": "._sieve",
-    "AliasSort": "._aliases",
+    "AliasSieveScriptsService": ".resources.sieve",
+    "AliasSort": ".resources.aliases",
     "AliasSpec": "._bulk",
-    "AliasesService": "._aliases",
-    "AlreadyExistsError": "._errors",
-    "AsyncPaginator": "._pagination",
-    "AuthenticationError": "._errors",
-    "BadRequestError": "._errors",
+    "AliasesService": ".resources.aliases",
+    "AlreadyExistsError": "._core.errors",
+    "AsyncPaginator": "._core.pagination",
+    "AuthenticationError": "._core.errors",
+    "BadRequestError": "._core.errors",
     "BlacklistEvent": ".models",
     "BlacklistSummary": ".models",
     "BulkBatch": "._bulk",
@@ -151,83 +151,83 @@ _LAZY: dict[str, str] = {
     "BulkSummary": "._bulk",
     "Calendar": ".models",
     "CalendarEvent": ".models",
-    "CalendarEventSort": "._calendar_events",
-    "CalendarEventsService": "._calendar_events",
-    "CalendarsService": "._calendars",
+    "CalendarEventSort": ".resources.calendar_events",
+    "CalendarEventsService": ".resources.calendar_events",
+    "CalendarsService": ".resources.calendars",
     "CatchAllPassword": ".models",
     "CatchAllPasswordCredentials": ".models",
-    "CatchAllPasswordsService": "._catch_all_passwords",
+    "CatchAllPasswordsService": ".resources.catch_all_passwords",
     "CertificateEvent": ".models",
-    "Clock": "._clock",
-    "ConflictError": "._errors",
+    "Clock": "._core.clock",
+    "ConflictError": "._core.errors",
     "Contact": ".models",
-    "ContactEntry": "._contacts",
+    "ContactEntry": ".resources.contacts",
     "ContactValue": ".models",
-    "ContactsService": "._contacts",
+    "ContactsService": ".resources.contacts",
     "DmarcSummary": ".models",
     "DnsChange": ".models",
     "DnsRecord": ".models",
     "DnsSummary": ".models",
     "Domain": ".models",
     "DomainInvite": ".models",
-    "DomainListsMixin": "._domain_lists",
+    "DomainListsMixin": ".resources.domain_lists",
     "DomainMember": ".models",
-    "DomainPlan": "._domains",
-    "DomainsService": "._domains",
+    "DomainPlan": ".resources.domains",
+    "DomainsService": ".resources.domains",
     "Email": ".models",
-    "EmailAttachment": "._email_body",
+    "EmailAttachment": ".resources.email_body",
     "EmailDetail": ".models",
     "EmailEnvelope": ".models",
     "EmailLimit": ".models",
-    "EmailSort": "._emails",
-    "EmailsService": "._emails",
+    "EmailSort": ".resources.emails",
+    "EmailsService": ".resources.emails",
     "Folder": ".models",
-    "FoldersService": "._folders",
+    "FoldersService": ".resources.folders",
     "ForwardEmail": "._client",
-    "ForwardEmailError": "._errors",
-    "InvitesService": "._invites",
-    "LogsService": "._logs",
-    "ManualClock": "._clock",
-    "MembersService": "._members",
+    "ForwardEmailError": "._core.errors",
+    "InvitesService": ".resources.invites",
+    "LogsService": ".resources.logs",
+    "ManualClock": "._core.clock",
+    "MembersService": ".resources.members",
     "Message": ".models",
     "MessageAddress": ".models",
-    "MessagesService": "._messages",
+    "MessagesService": ".resources.messages",
     "NewAccount": ".models",
-    "NotAdminError": "._errors",
-    "NotFoundError": "._errors",
+    "NotAdminError": "._core.errors",
+    "NotFoundError": "._core.errors",
     "ObservatoryBlacklists": ".models",
     "ObservatoryDnsHistory": ".models",
     "ObservatoryLookup": ".models",
     "ObservatoryMonitor": ".models",
-    "ObservatoryService": "._observatory",
+    "ObservatoryService": ".resources.observatory",
     "OnExists": "._bulk",
-    "Page": "._pagination",
-    "PageInfo": "._headers",
-    "PaymentRequiredError": "._errors",
-    "PermissionDeniedError": "._errors",
-    "PreconditionFailedError": "._errors",
+    "Page": "._core.pagination",
+    "PageInfo": "._core.headers",
+    "PaymentRequiredError": "._core.errors",
+    "PermissionDeniedError": "._core.errors",
+    "PreconditionFailedError": "._core.errors",
     "PushPlatform": ".models",
     "PushToken": ".models",
     "PushTokensDeleted": ".models",
-    "PushTokensService": "._push_tokens",
-    "RateLimitError": "._errors",
-    "RateLimitInfo": "._headers",
+    "PushTokensService": ".resources.push_tokens",
+    "RateLimitError": "._core.errors",
+    "RateLimitInfo": "._core.headers",
     "RejectedRecipient": ".models",
-    "RequestTimeoutError": "._errors",
-    "Response": "._response",
-    "ResponseDecodeError": "._errors",
-    "ResponseTooLargeError": "._errors",
-    "RetryDetails": "._retry",
-    "RetryPolicy": "._retry",
-    "SearchFilter": "._aliases",
-    "ServerError": "._errors",
+    "RequestTimeoutError": "._core.errors",
+    "Response": "._core.response",
+    "ResponseDecodeError": "._core.errors",
+    "ResponseTooLargeError": "._core.errors",
+    "RetryDetails": "._core.retry",
+    "RetryPolicy": "._core.retry",
+    "SearchFilter": ".resources.aliases",
+    "ServerError": "._core.errors",
     "SieveScript": ".models",
     "SieveScriptDeleted": ".models",
-    "SieveScriptsService": "._sieve",
+    "SieveScriptsService": ".resources.sieve",
     "SmtpDnsRecords": ".models",
     "StatusMessage": ".models",
     "SubjectType": ".models",
-    "SystemClock": "._clock",
+    "SystemClock": "._core.clock",
     "User": ".models",
     "VacationResponder": ".models",
 }

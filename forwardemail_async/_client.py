@@ -13,28 +13,28 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from ._auth import BasicCredentials
-from ._clock import Clock, SystemClock
-from ._encrypt import encrypt_txt
-from ._headers import RateLimitInfo
-from ._params import check_headers
-from ._ratelimit import check_rate_limit
-from ._requester import Requester
-from ._retry import RetryPolicy
-from ._transport import DEFAULT_MAX_RESPONSE_SIZE, RequestOptions, Transport
-from ._urls import DEFAULT_BASE_URL, normalize_base_url
+from ._core.auth import BasicCredentials
+from ._core.clock import Clock, SystemClock
+from ._core.headers import RateLimitInfo
+from ._core.params import check_headers
+from ._core.ratelimit import check_rate_limit
+from ._core.requester import Requester
+from ._core.retry import RetryPolicy
+from ._core.transport import DEFAULT_MAX_RESPONSE_SIZE, RequestOptions, Transport
+from ._core.urls import DEFAULT_BASE_URL, normalize_base_url
+from .resources.encrypt import encrypt_txt
 
 # The services, with the models, bulk helpers and alias resources behind them, are most of
 # this package's import time, so each is imported when first used rather than here.
 if TYPE_CHECKING:
-    from ._account import AccountService
-    from ._alias_session import AliasSession
-    from ._aliases import AliasesService
-    from ._domains import DomainsService
-    from ._emails import EmailsService
-    from ._logs import LogsService
-    from ._observatory import ObservatoryService
-    from ._push_tokens import PushTokensService
+    from .resources.account import AccountService
+    from .resources.alias_session import AliasSession
+    from .resources.aliases import AliasesService
+    from .resources.domains import DomainsService
+    from .resources.emails import EmailsService
+    from .resources.logs import LogsService
+    from .resources.observatory import ObservatoryService
+    from .resources.push_tokens import PushTokensService
 
 __all__ = ["API_KEY_ENV", "ForwardEmail"]
 
@@ -126,49 +126,49 @@ class ForwardEmail:
     @functools.cached_property
     def domains(self) -> DomainsService:
         """Domains on the account, with their members, invites and catch-all passwords."""
-        from ._domains import DomainsService
+        from .resources.domains import DomainsService
 
         return DomainsService(self._requester)
 
     @functools.cached_property
     def aliases(self) -> AliasesService:
         """Aliases of a domain, their passwords and Sieve scripts, and bulk changes."""
-        from ._aliases import AliasesService
+        from .resources.aliases import AliasesService
 
         return AliasesService(self._requester)
 
     @functools.cached_property
     def account(self) -> AccountService:
         """The account the API key belongs to, and sign-up for new accounts."""
-        from ._account import AccountService
+        from .resources.account import AccountService
 
         return AccountService(self._requester)
 
     @functools.cached_property
     def emails(self) -> EmailsService:
         """Emails sent through Forward Email's outbound SMTP."""
-        from ._emails import EmailsService
+        from .resources.emails import EmailsService
 
         return EmailsService(self._requester)
 
     @functools.cached_property
     def logs(self) -> LogsService:
         """Delivery logs of your paid domains."""
-        from ._logs import LogsService
+        from .resources.logs import LogsService
 
         return LogsService(self._requester)
 
     @functools.cached_property
     def push_tokens(self) -> PushTokensService:
         """Push tokens of an alias."""
-        from ._push_tokens import PushTokensService
+        from .resources.push_tokens import PushTokensService
 
         return PushTokensService(self._requester)
 
     @functools.cached_property
     def observatory(self) -> ObservatoryService:
         """Deliverability reputation of domains and IP addresses, and your monitors."""
-        from ._observatory import ObservatoryService
+        from .resources.observatory import ObservatoryService
 
         return ObservatoryService(self._requester)
 
@@ -226,7 +226,7 @@ class ForwardEmail:
         current = self._requester
         address = address.strip().lower()
         credentials = BasicCredentials.alias(address, password)
-        from ._alias_session import AliasSession
+        from .resources.alias_session import AliasSession
 
         return AliasSession(Requester(current.transport, credentials, current.options), address)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import attrs
 
 from ._client import ForwardEmail
-from ._errors import ForwardEmailError
+from ._core.errors import ForwardEmailError
 from .testing import FakeServer
 
 __all__ = ["DemoSummary", "main", "run_demo"]

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._gate import RequestGate
-from forwardemail_async._ratelimit import SlidingWindowLimit
+from forwardemail_async._core.gate import RequestGate
+from forwardemail_async._core.ratelimit import SlidingWindowLimit
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 

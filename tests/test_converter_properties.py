@@ -12,14 +12,14 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forwardemail_async import _converter
-from forwardemail_async._converter import (
+from forwardemail_async._core.errors import ResponseDecodeError
+from forwardemail_async._decode import converter as _converter
+from forwardemail_async._decode.converter import (
     format_datetime,
     parse_datetime,
     structure,
     unstructure,
 )
-from forwardemail_async._errors import ResponseDecodeError
 from forwardemail_async.models import Alias, Domain, DomainMember, User
 
 from .test_fast_structure import fresh_structurer, key_order_functions

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._converter import structure, unstructure
+from forwardemail_async._decode.converter import structure, unstructure
 from forwardemail_async.testing import (
     FakeDomain,
     FakeForwardEmail,

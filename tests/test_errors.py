@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import forwardemail_async as fe
-from forwardemail_async._errors import error_from_response
+from forwardemail_async._core.errors import error_from_response
 
 
 def _boom(status: int, error: str, message: str) -> bytes:

@@ -20,11 +20,11 @@ from forwardemail_async import (
     AsyncPaginator,
     Response,
     ResponseDecodeError,
-    _converter,
-    _fast_structure,
 )
-from forwardemail_async._converter import iter_structured, structure, structure_list
-from forwardemail_async._fast_structure import FastStructurer, Miss
+from forwardemail_async._decode import converter as _converter
+from forwardemail_async._decode import fast_structure as _fast_structure
+from forwardemail_async._decode.converter import iter_structured, structure, structure_list
+from forwardemail_async._decode.fast_structure import FastStructurer, Miss
 from forwardemail_async.models import Alias, Domain, NewAccount, User
 
 from .test_models import alias_create, alias_list_item

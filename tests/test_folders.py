@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._urls import folder_segment
+from forwardemail_async._core.urls import folder_segment
 from forwardemail_async.testing import FakeForwardEmail, mailbox
 
 from .alias_helpers import DOMAIN, refused_before_sending

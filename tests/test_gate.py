@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._gate import RequestGate
+from forwardemail_async._core.gate import RequestGate
 
 
 async def test_gate_bounds_concurrency() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forwardemail_async._headers import (
+from forwardemail_async._core.headers import (
     PageInfo,
     RateLimitInfo,
     parse_link_header,

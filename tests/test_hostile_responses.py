@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async import _response
+from forwardemail_async._core import response as _response
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 from .conftest import acquired_connections, client_session

@@ -156,7 +156,7 @@ loaded = [name for name in heavy if "forwardemail_async." + name in sys.modules]
 assert not loaded, loaded
 client = ForwardEmail(api_key="k")
 aliases = client.aliases
-assert "forwardemail_async._aliases" in sys.modules
+assert "forwardemail_async.resources.aliases" in sys.modules
 assert client.aliases is aliases
 assert aliases._requester is client._requester
 clone = client.with_options(timeout=5)

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._auth import BasicCredentials
-from forwardemail_async._converter import structure, unstructure
+from forwardemail_async._core.auth import BasicCredentials
+from forwardemail_async._decode.converter import structure, unstructure
 from forwardemail_async.testing import FakeForwardEmail, FakeServer
 
 from .alias_helpers import refused_before_sending

@@ -15,14 +15,14 @@ import attrs
 import pytest
 
 from forwardemail_async import models
-from forwardemail_async._converter import (
+from forwardemail_async._core.errors import ResponseDecodeError
+from forwardemail_async._decode.converter import (
     format_datetime,
     parse_datetime,
     structure,
     structure_list,
     unstructure,
 )
-from forwardemail_async._errors import ResponseDecodeError
 from forwardemail_async.models import (
     Alias,
     AliasCredentials,

@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 from multidict import CIMultiDict
 from yarl import URL
 
-from forwardemail_async._headers import (
+from forwardemail_async._core.headers import (
     parse_link_header,
     parse_page_info,
     parse_rate_limit,
     seconds_until_reset,
 )
-from forwardemail_async._ids import object_id
-from forwardemail_async._pagination import _next_from_link
-from forwardemail_async._response import Response
-from forwardemail_async._urls import (
+from forwardemail_async._core.ids import object_id
+from forwardemail_async._core.pagination import _next_from_link
+from forwardemail_async._core.response import Response
+from forwardemail_async._core.urls import (
     alias_segment,
     build_url,
     domain_segment,

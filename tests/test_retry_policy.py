@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forwardemail_async import RetryPolicy
-from forwardemail_async._retry import decide_retry, server_wait_with_jitter
+from forwardemail_async._core.retry import decide_retry, server_wait_with_jitter
 
 POLICY = RetryPolicy()
 

@@ -56,7 +56,7 @@ async def test_key_absent_from_reprs_errors_and_debug_logs(
 
 
 def test_credentials_refuse_pickling_and_hide_in_repr() -> None:
-    from forwardemail_async._auth import BasicCredentials
+    from forwardemail_async._core.auth import BasicCredentials
 
     creds = BasicCredentials.api_key("supersecretkey")
     assert "supersecretkey" not in repr(creds)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from yarl import URL
 
-from forwardemail_async._urls import (
+from forwardemail_async._core.urls import (
     alias_segment,
     build_url,
     domain_segment,

@@ -23,9 +23,9 @@ from forwardemail_async._bulk._result import (
     BulkSummary,
 )
 from forwardemail_async._bulk._spec import AliasSpec, name_key, to_spec
-from forwardemail_async._params import check_choice, check_int
-from forwardemail_async._requester import Requester
-from forwardemail_async._urls import domain_segment
+from forwardemail_async._core.params import check_choice, check_int
+from forwardemail_async._core.requester import Requester
+from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Alias
 
 __all__ = [

@@ -31,7 +31,7 @@ from forwardemail_async._bulk._result import (
     BulkResult,
     BulkSummary,
 )
-from forwardemail_async._clock import Clock
+from forwardemail_async._core.clock import Clock
 
 __all__ = ["BulkBatch", "Operation", "Source"]
 

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from forwardemail_async._errors import APIError, RateLimitError
-from forwardemail_async._headers import RateLimitInfo, parse_rate_limit
-from forwardemail_async._requester import Requester
-from forwardemail_async._response import Response
+from forwardemail_async._core.errors import APIError, RateLimitError
+from forwardemail_async._core.headers import RateLimitInfo, parse_rate_limit
+from forwardemail_async._core.requester import Requester
+from forwardemail_async._core.response import Response
 
 from ._pacer import Pacer, full_rate_limit
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from forwardemail_async._converter import structure
-from forwardemail_async._errors import (
+from forwardemail_async._core.errors import (
     AlreadyExistsError,
     APIConnectionError,
     APIError,
@@ -29,7 +28,8 @@ from forwardemail_async._errors import (
     ResponseDecodeError,
     ServerError,
 )
-from forwardemail_async._urls import alias_segment
+from forwardemail_async._core.urls import alias_segment
+from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Alias
 
 from ._calls import Calls
@@ -72,7 +72,7 @@ class AliasOps:
 
     async def _alias(self, kind: str, method: str, name: str | None, json: object = None) -> Alias:
         # Imported here: _aliases imports this package when it loads.
-        from forwardemail_async import _aliases
+        from forwardemail_async.resources import aliases as _aliases
 
         if name is None:
             route, params = _aliases._MANY, {"domain": self._domain}
@@ -218,7 +218,7 @@ class AliasOps:
 
     async def _put(self, index: int, spec: AliasSpec, current: Alias | None) -> BulkResult:
         """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
-        from forwardemail_async import _aliases
+        from forwardemail_async.resources import aliases as _aliases
 
         name, body = spec.name, spec.body(creating=False)
         unsent = [field for field in _aliases._RESET_BY_UPDATE if field not in body]

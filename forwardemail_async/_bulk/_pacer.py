@@ -25,9 +25,9 @@ from collections import Counter
 
 import attrs
 
-from forwardemail_async._clock import Clock
-from forwardemail_async._gate import RequestGate
-from forwardemail_async._headers import _EPOCH_THRESHOLD, RateLimitInfo
+from forwardemail_async._core.clock import Clock
+from forwardemail_async._core.gate import RequestGate
+from forwardemail_async._core.headers import _EPOCH_THRESHOLD, RateLimitInfo
 
 __all__ = ["Pacer", "StoppedError", "WindowClosedError", "full_rate_limit"]
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 import attrs
 
-from forwardemail_async._params import _SPLIT_RE
+from forwardemail_async._core.params import _SPLIT_RE
 from forwardemail_async.models import Alias
 
 __all__ = ["AliasSpec", "matches", "name_key", "to_spec"]
@@ -72,7 +72,7 @@ class AliasSpec:
         """The checked JSON body (TypeError/ValueError for a bad field), without ``name`` on
         updates (the name there says which alias to change)."""
         # Imported here: _aliases imports this package when it loads.
-        from forwardemail_async import _aliases
+        from forwardemail_async.resources import aliases as _aliases
 
         body = _aliases._alias_body(attrs.asdict(self), creating=creating)
         if not creating:

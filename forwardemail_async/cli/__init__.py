@@ -21,8 +21,8 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn
 
 from forwardemail_async._client import API_KEY_ENV, ForwardEmail
-from forwardemail_async._errors import ForwardEmailError
-from forwardemail_async._urls import DEFAULT_BASE_URL
+from forwardemail_async._core.errors import ForwardEmailError
+from forwardemail_async._core.urls import DEFAULT_BASE_URL
 from forwardemail_async.cli._fake import add_fake_server_arguments, serve_fake
 from forwardemail_async.cli._import import (
     EXIT_FAILED,

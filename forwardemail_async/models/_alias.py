@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 import attrs
 
-from forwardemail_async._lazy_defaults import LazyDefaults
+from forwardemail_async._decode.lazy_defaults import LazyDefaults
 
 from ._domain import Domain
 from ._user import User

@@ -7,7 +7,7 @@ around the converter's generic model hooks, on the way in and on the way out.
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from forwardemail_async._converter import converter
+from forwardemail_async._decode.converter import converter
 
 __all__ = ["keyword_field"]
 

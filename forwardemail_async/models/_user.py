@@ -5,7 +5,7 @@ from typing import Any
 
 import attrs
 
-from forwardemail_async._lazy_defaults import LazyDefaults
+from forwardemail_async._decode.lazy_defaults import LazyDefaults
 
 __all__ = ["User"]
 

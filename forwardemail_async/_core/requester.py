@@ -1,0 +1,204 @@
+"""What every service holds: the shared transport plus one identity and one set of options.
+
+Services never talk to aiohttp; they describe a request (route template, segments, query,
+JSON body) and get back a :class:`Response`, a model, or an :class:`AsyncPaginator`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from forwardemail_async._decode.converter import iter_structured, structure, structure_list
+
+from .auth import BasicCredentials
+from .errors import ResponseDecodeError
+from .pagination import AsyncPaginator
+from .params import check_headers
+from .response import Response
+from .transport import RequestOptions, Transport
+
+__all__ = ["Requester", "Service"]
+
+T = TypeVar("T")
+
+
+class Requester:
+    """A transport bound to credentials and options; cheap to copy with other options."""
+
+    __slots__ = ("auth", "options", "transport")
+
+    def __init__(
+        self, transport: Transport, auth: BasicCredentials | None, options: RequestOptions
+    ) -> None:
+        self.transport = transport
+        self.auth = auth
+        self.options = options
+
+    def with_options(self, options: RequestOptions) -> Requester:
+        """The same transport and identity with other options."""
+        return Requester(self.transport, self.auth, options)
+
+    def with_headers(self, headers: Mapping[str, str]) -> Requester:
+        """The same, sending ``headers`` (checked) on top of the current ones."""
+        merged = {**self.options.headers, **check_headers(headers)}
+        return self.with_options(attrs.evolve(self.options, headers=merged))
+
+    def __repr__(self) -> str:
+        # Header values are left out: users put tokens in custom headers too.
+        return (
+            f"Requester(auth={self.auth!r}, timeout={self.options.timeout!r}, "
+            f"retry={self.options.retry!r}, headers={sorted(self.options.headers)!r})"
+        )
+
+    async def send(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        authenticated: bool = True,
+        allow_non_idempotent_retry: bool | None = None,
+    ) -> Response:
+        """Send a request with this requester's identity (or none for public routes)."""
+        if authenticated and self.auth is None:
+            raise ValueError(
+                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
+                "(or set FORWARD_EMAIL_API_KEY)"
+            )
+        return await self.transport.request(
+            method,
+            route,
+            options=self.options,
+            auth=self.auth if authenticated else None,
+            path_params=path_params,
+            query=query,
+            json=json,
+            allow_non_idempotent_retry=allow_non_idempotent_retry,
+        )
+
+    async def model(
+        self,
+        cls: type[T],
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        authenticated: bool = True,
+        allow_non_idempotent_retry: bool | None = None,
+    ) -> T:
+        """Send a request and structure its JSON answer as ``cls``."""
+        response = await self.send(
+            method,
+            route,
+            path_params=path_params,
+            query=query,
+            json=json,
+            authenticated=authenticated,
+            allow_non_idempotent_retry=allow_non_idempotent_retry,
+        )
+        return structure(response.json(), cls, what=f"{method} {route}")
+
+    async def model_list(
+        self,
+        cls: type[T],
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> list[T]:
+        """Send a request to a list route that is not paginated; structure each item."""
+        response = await self.send(method, route, path_params=path_params, query=query)
+        return structure_list(response.json(), cls, what=f"{method} {route}")
+
+    async def text(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+    ) -> str:
+        """Send a request to an endpoint that answers text, and return the text.
+
+        The real server sends these as ``text/plain``; going by the Content-Type, a JSON
+        answer is read too (a JSON string, or an object's ``message``), so a proxy or server
+        version that wraps the text does not hand the caller raw JSON.
+        """
+        response = await self.send(method, route, path_params=path_params, query=query, json=json)
+        content_type = response.content_type
+        if content_type == "application/json" or content_type.endswith("+json"):
+            data = response.json()
+            if isinstance(data, dict):
+                data = data.get("message")
+            if isinstance(data, str):
+                return data.strip()
+            raise ResponseDecodeError(
+                f"{method} {route}: expected a text answer, got JSON without a message",
+                body=response.body,
+            )
+        return response.text().strip()
+
+    def paginate(
+        self,
+        cls: type[T],
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        limit: int | None,
+        default_limit: int,
+        max_limit: int,
+        start_page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[T]:
+        """An :class:`AsyncPaginator` over a list route; each page is structured as ``cls``."""
+        what = f"GET {route}"
+
+        async def fetch(page_query: Mapping[str, str]) -> Response:
+            return await self.send("GET", route, path_params=path_params, query=page_query)
+
+        def parse(response: Response) -> list[T]:
+            return structure_list(response.json(), cls, what=what)
+
+        def decode(response: Response) -> list[Any]:
+            data = response.json()
+            if isinstance(data, list):
+                return data
+            return parse(response)  # raises the ResponseDecodeError of a wrong shape
+
+        def structure_items(data: list[Any]) -> Iterator[T]:
+            return iter_structured(data, cls, what=what)
+
+        paginator: AsyncPaginator[T] = AsyncPaginator(
+            fetch,
+            parse,
+            query=query,
+            limit=limit if limit is not None else default_limit,
+            max_limit=max_limit,
+            start_page=start_page,
+            concurrency=concurrency,
+            decode=decode,
+            structure_items=structure_items,
+        )
+        return paginator
+
+
+class Service:
+    """Base of the resource services: each holds one :class:`Requester` and nothing else."""
+
+    __slots__ = ("_requester",)
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

@@ -1,0 +1,1 @@
+"""Decoding JSON answers into models: the shared cattrs converter and its fast path."""

@@ -1,0 +1,402 @@
+"""``client.aliases``: the aliases of one domain, and their generated IMAP/SMTP passwords."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import Literal, get_args, overload
+
+from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
+from forwardemail_async._bulk import create_many as _create_many
+from forwardemail_async._bulk import delete_many as _delete_many
+from forwardemail_async._bulk import update_many as _update_many
+from forwardemail_async._core.pagination import AsyncPaginator
+from forwardemail_async._core.params import (
+    check_bool,
+    check_choice,
+    check_size,
+    check_str,
+    check_str_list,
+    date_param,
+    drop_none,
+    query_params,
+)
+from forwardemail_async._core.requester import Requester, Service
+from forwardemail_async._core.urls import alias_path, domain_segment
+from forwardemail_async.models import Alias, AliasCredentials, ErrorCodeIfDisabled
+
+from .sieve import AliasSieveScriptsService
+
+__all__ = ["AliasSort", "AliasesService", "SearchFilter"]
+
+SearchFilter = Literal["everything", "name", "recipients"]
+AliasSort = Literal[
+    "name",
+    "-name",
+    "description",
+    "-description",
+    "is_enabled",
+    "-is_enabled",
+    "created_at",
+    "-created_at",
+]
+
+_MANY = "/v1/domains/{domain}/aliases"
+_ONE = "/v1/domains/{domain}/aliases/{alias}"
+
+
+# Each settable alias field and the check that turns the Python value into its JSON value.
+_FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
+    "name": check_str,
+    "description": partial(check_str, max_length=150),
+    "labels": partial(check_str_list, allow_empty=True),
+    "is_enabled": check_bool,
+    "has_recipient_verification": check_bool,
+    "has_imap": check_bool,
+    "has_pgp": check_bool,
+    "public_key": check_str,
+    "max_quota": check_size,
+    "error_code_if_disabled": partial(check_choice, choices=get_args(ErrorCodeIfDisabled)),
+    "vacation_responder_is_enabled": check_bool,
+    "vacation_responder_start_date": date_param,
+    "vacation_responder_end_date": date_param,
+    "vacation_responder_subject": partial(check_str, max_length=100),
+    "vacation_responder_message": partial(check_str, max_length=1000),
+}
+
+
+# The real server resets these when a PUT leaves them out: validate-alias.js always fills in
+# `description` ('') and `labels` ([]), older versions also `recipients` (the account email),
+# and update-alias.js applies the whole body. The contract notes say otherwise; the source wins.
+_RESET_BY_UPDATE = ("description", "labels", "recipients")
+
+
+def _alias_body(arguments: Mapping[str, object], *, creating: bool) -> dict[str, object]:
+    """The JSON body shared by create and update, from a method's ``locals()``.
+
+    ``None`` means "leave as is" and is not sent. An empty ``recipients`` list is refused on
+    create (the server would replace it with the account's address) but allowed on update,
+    where it makes an IMAP-only alias.
+    """
+    name = arguments["name"]
+    if isinstance(name, str) and "+" in name and not name.startswith("/"):
+        raise ValueError(f"alias names cannot contain '+' (the server reserves it): {name!r}")
+    # Only the arguments given are checked: this runs once per alias in bulk provisioning.
+    body = {
+        key: check(value, key)
+        for key, check in _FIELD_CHECKS.items()
+        if (value := arguments[key]) is not None
+    }
+    if arguments["recipients"] is not None:
+        body["recipients"] = check_str_list(
+            arguments["recipients"], "recipients", allow_empty=not creating
+        )
+    return body
+
+
+def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
+    """The alias's current values of ``fields``, as an update body would carry them."""
+    values: dict[str, object] = {}
+    if "description" in fields and alias.description:
+        values["description"] = alias.description
+    if "labels" in fields and alias.labels:
+        values["labels"] = list(alias.labels)
+    if "recipients" in fields and alias.recipients is not None:
+        values["recipients"] = list(alias.recipients)
+    return values
+
+
+class AliasesService(Service):
+    """Aliases of a domain. ``domain`` takes a domain id or name; ``alias`` an id or name.
+
+    ``sieve_scripts`` manages an alias's Sieve filters with the API key.
+    """
+
+    __slots__ = ("sieve_scripts",)
+
+    def __init__(self, requester: Requester) -> None:
+        super().__init__(requester)
+        self.sieve_scripts = AliasSieveScriptsService(requester)
+
+    def list(
+        self,
+        domain: str,
+        *,
+        q: str | None = None,
+        search_filter: SearchFilter | None = None,
+        name: str | None = None,
+        recipient: str | None = None,
+        sort: AliasSort | None = None,
+        limit: int | None = None,
+        page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[Alias]:
+        """Every alias of ``domain``, across all pages (1000 per page unless ``limit``).
+
+        ``q`` searches names, recipients, labels and descriptions (``search_filter`` narrows
+        it) as a literal substring; ``name`` and ``recipient`` filter on one of those.
+        ``concurrency`` > 1 fetches that many pages at once after the first.
+        """
+        query = query_params(
+            {
+                "q": check_str(q, "q"),
+                "search_filter": check_choice(
+                    search_filter, "search_filter", get_args(SearchFilter)
+                ),
+                "name": check_str(name, "name"),
+                "recipient": check_str(recipient, "recipient"),
+                "sort": check_str(sort, "sort"),
+            }
+        )
+        return self._requester.paginate(
+            Alias,
+            _MANY,
+            path_params={"domain": domain_segment(domain)},
+            query=query,
+            limit=limit,
+            default_limit=1000,
+            max_limit=1000,
+            start_page=page,
+            concurrency=concurrency,
+        )
+
+    async def create(
+        self,
+        domain: str,
+        *,
+        name: str | None = None,
+        recipients: Sequence[str] | str | None = None,
+        description: str | None = None,
+        labels: Sequence[str] | str | None = None,
+        is_enabled: bool | None = None,
+        has_recipient_verification: bool | None = None,
+        has_imap: bool | None = None,
+        has_pgp: bool | None = None,
+        public_key: str | None = None,
+        max_quota: str | None = None,
+        error_code_if_disabled: ErrorCodeIfDisabled | None = None,
+        vacation_responder_is_enabled: bool | None = None,
+        vacation_responder_start_date: date | str | None = None,
+        vacation_responder_end_date: date | str | None = None,
+        vacation_responder_subject: str | None = None,
+        vacation_responder_message: str | None = None,
+    ) -> Alias:
+        """Create an alias. Without ``name`` the server picks a random one.
+
+        Without ``recipients`` the server forwards to your account's email address; an empty
+        list is refused here for that reason. A POST is not retried after it may have reached
+        the server (see the retry policy), so a connection error here means "unknown": look
+        the alias up by name before trying again.
+        """
+        body = _alias_body(locals(), creating=True)
+        return await self._requester.model(
+            Alias, "POST", _MANY, path_params={"domain": domain_segment(domain)}, json=body
+        )
+
+    async def retrieve(self, domain: str, alias: str) -> Alias:
+        """One alias, by id or name."""
+        return await self._requester.model(
+            Alias, "GET", _ONE, path_params=alias_path(domain, alias)
+        )
+
+    async def update(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        name: str | None = None,
+        recipients: Sequence[str] | str | None = None,
+        description: str | None = None,
+        labels: Sequence[str] | str | None = None,
+        is_enabled: bool | None = None,
+        has_recipient_verification: bool | None = None,
+        has_imap: bool | None = None,
+        has_pgp: bool | None = None,
+        public_key: str | None = None,
+        max_quota: str | None = None,
+        error_code_if_disabled: ErrorCodeIfDisabled | None = None,
+        vacation_responder_is_enabled: bool | None = None,
+        vacation_responder_start_date: date | str | None = None,
+        vacation_responder_end_date: date | str | None = None,
+        vacation_responder_subject: str | None = None,
+        vacation_responder_message: str | None = None,
+        keep_unsent: bool = True,
+    ) -> Alias:
+        """Change an alias; the arguments left as ``None`` keep their current values.
+
+        The real server resets ``description`` and ``labels`` (and, on older versions,
+        ``recipients``) when an update leaves them out. So unless all three are given, the
+        client first reads the alias and re-sends their current values: two requests, and a
+        change made by someone else between them to those fields is overwritten. Pass
+        ``keep_unsent=False`` to send only your fields (the server then resets the others).
+        ``recipients=[]`` makes an IMAP-only alias that forwards nowhere.
+
+        The answer's ``user`` and ``domain`` may be bare ids (some server versions do not
+        populate them on update); :attr:`Alias.domain_id` works either way.
+        """
+        body = _alias_body(locals(), creating=False)
+        if not body:
+            raise ValueError("update() needs at least one field to change")
+        if not isinstance(keep_unsent, bool):
+            raise TypeError("keep_unsent must be a bool")
+        unsent = [field for field in _RESET_BY_UPDATE if field not in body]
+        if keep_unsent and unsent:
+            body = {**_current_values(await self.retrieve(domain, alias), unsent), **body}
+        return await self._requester.model(
+            Alias, "PUT", _ONE, path_params=alias_path(domain, alias), json=body
+        )
+
+    async def delete(self, domain: str, alias: str) -> Alias:
+        """Delete an alias; returns it as it was."""
+        return await self._requester.model(
+            Alias, "DELETE", _ONE, path_params=alias_path(domain, alias)
+        )
+
+    def create_many(
+        self,
+        domain: str,
+        specs: Iterable[AliasSpec | Mapping[str, object]]
+        | AsyncIterable[AliasSpec | Mapping[str, object]],
+        *,
+        concurrency: int = 8,
+        on_exists: OnExists = "skip",
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Create many aliases, each exactly once, paced to the server's rate limits.
+
+        ``specs`` (dicts or :class:`AliasSpec`, each with a ``name``) is read lazily. Iterate
+        the returned batch for one result per spec in input order, or ``await batch.run()``
+        for the summary. ``on_exists``: ``"skip"`` reports an existing alias as ``exists``,
+        ``"update"`` changes it to match, ``"fail"`` reports it as failed. When a rate-limit
+        window is spent the whole client pauses until it reopens, unless that is more than
+        ``max_wait`` seconds away (default: the retry policy's ``max_retry_after``): then the
+        rest is reported ``not_attempted`` with the time it could be done. ``progress``: a
+        callback taking a :class:`BulkProgress`, or ``True`` for a tqdm bar. See docs/bulk.md.
+        """
+        return _create_many(
+            self._requester,
+            domain,
+            specs,
+            concurrency=concurrency,
+            on_exists=on_exists,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
+
+    def update_many(
+        self,
+        domain: str,
+        specs: Iterable[AliasSpec | Mapping[str, object]]
+        | AsyncIterable[AliasSpec | Mapping[str, object]],
+        *,
+        concurrency: int = 8,
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Update many aliases, each named by its spec's ``name``, like :meth:`create_many`.
+
+        Fields left out keep their values (as with :meth:`update`); an absent alias is a
+        ``failed`` result carrying the :class:`NotFoundError`.
+        """
+        return _update_many(
+            self._requester,
+            domain,
+            specs,
+            concurrency=concurrency,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
+
+    def delete_many(
+        self,
+        domain: str,
+        aliases: Iterable[str | Alias] | AsyncIterable[str | Alias],
+        *,
+        concurrency: int = 8,
+        max_wait: float | None = None,
+        max_attempts: int = 5,
+        progress: ProgressArg = None,
+    ) -> BulkBatch:
+        """Delete many aliases (ids, names or :class:`Alias` objects), like
+        :meth:`create_many`; an alias that is already gone is reported ``not_found``."""
+        return _delete_many(
+            self._requester,
+            domain,
+            aliases,
+            concurrency=concurrency,
+            max_wait=max_wait,
+            max_attempts=max_attempts,
+            progress=progress,
+        )
+
+    @overload
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = ...,
+        password: str | None = ...,
+        is_override: bool | None = ...,
+        emailed_instructions: None = ...,
+    ) -> AliasCredentials: ...
+
+    @overload
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = ...,
+        password: str | None = ...,
+        is_override: bool | None = ...,
+        emailed_instructions: str,
+    ) -> str: ...
+
+    async def generate_password(
+        self,
+        domain: str,
+        alias: str,
+        *,
+        new_password: str | None = None,
+        password: str | None = None,
+        is_override: bool | None = None,
+        emailed_instructions: str | None = None,
+    ) -> AliasCredentials | str:
+        """Generate (or set, with ``new_password``) the alias's IMAP/SMTP password.
+
+        Returns the credentials, or, with ``emailed_instructions=<address>``, the server's
+        confirmation text (the password is then emailed, not returned). An alias that already
+        has a password needs its current ``password`` (keeps the mailbox) or
+        ``is_override=True`` (wipes it).
+        """
+        if password is not None and is_override:
+            raise ValueError(
+                "pass either password= (keep the mailbox) or is_override=True, not both"
+            )
+        for secret_name, secret in (("new_password", new_password), ("password", password)):
+            text = check_str(secret, secret_name)
+            if text is not None and ("'" in text or '"' in text):
+                # The server refuses these characters; say so before sending the secret.
+                raise ValueError(f"{secret_name} cannot contain quotes or apostrophes")
+        body = drop_none(
+            {
+                "new_password": new_password,
+                "password": password,
+                "is_override": check_bool(is_override, "is_override"),
+                "emailed_instructions": check_str(emailed_instructions, "emailed_instructions"),
+            }
+        )
+        path_params = alias_path(domain, alias)
+        route = _ONE + "/generate-password"
+        if emailed_instructions is not None:
+            return await self._requester.text("POST", route, path_params=path_params, json=body)
+        return await self._requester.model(
+            AliasCredentials, "POST", route, path_params=path_params, json=body
+        )

@@ -1,0 +1,150 @@
+"""``session.calendar_events``: events and tasks of the alias's calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timezone
+from typing import Literal
+
+from forwardemail_async._core.pagination import AsyncPaginator
+from forwardemail_async._core.params import check_bool, check_str, date_param, query_params
+from forwardemail_async._core.requester import Service
+from forwardemail_async._core.urls import name_segment
+from forwardemail_async.models import CalendarEvent
+
+__all__ = ["CalendarEventSort", "CalendarEventsService"]
+
+CalendarEventSort = Literal[
+    "created_at", "-created_at", "updated_at", "-updated_at", "eventId", "-eventId"
+]
+_SORT_FIELDS = frozenset({"created_at", "updated_at", "eventId"})
+
+_MANY = "/v1/calendar-events"
+_ONE = "/v1/calendar-events/{event}"
+
+
+def _sort_param(value: object) -> str | None:
+    """One sort key or several (applied in order), as the comma list the server reads."""
+    if value is None:
+        return None
+    keys = [value] if isinstance(value, str) else value
+    if not isinstance(keys, Sequence) or not keys:
+        raise TypeError("sort must be a sort key or a non-empty list of them")
+    for key in keys:
+        if not isinstance(key, str) or key.removeprefix("-") not in _SORT_FIELDS:
+            raise ValueError(
+                f"sort keys are created_at, updated_at or eventId, each with an optional '-'; "
+                f"got {key!r}"
+            )
+    return ",".join(keys)
+
+
+def _moment(value: object, name: str) -> datetime | None:
+    """A date (midnight UTC) or an aware datetime, for comparing the two ends of a range."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware (a naive datetime is ambiguous)")
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=timezone.utc)
+    raise TypeError(f"{name} must be a date or datetime, not {type(value).__name__}")
+
+
+class CalendarEventsService(Service):
+    """Events (and tasks) of the alias's calendars. ``event`` takes the event's id."""
+
+    def list(
+        self,
+        *,
+        calendar_id: str | None = None,
+        include_deleted: bool | None = None,
+        sort: CalendarEventSort | Sequence[CalendarEventSort] | None = None,
+        start_date: date | datetime | None = None,
+        end_date: date | datetime | None = None,
+        limit: int | None = None,
+        page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[CalendarEvent]:
+        """Every event, newest first unless ``sort`` (25 per page unless ``limit``, max 100).
+
+        ``calendar_id`` keeps one calendar's events; ``include_deleted=True`` adds the deleted
+        ones; ``start_date``/``end_date`` keep events overlapping that range (recurring events
+        count when an occurrence falls inside).
+        """
+        start, end = _moment(start_date, "start_date"), _moment(end_date, "end_date")
+        if start is not None and end is not None and start > end:
+            raise ValueError("end_date must not be before start_date")
+        if calendar_id is not None:
+            name_segment(calendar_id, "calendar_id")
+        query = query_params(
+            {
+                "calendar_id": calendar_id,
+                "include_deleted": check_bool(include_deleted, "include_deleted"),
+                "sort": _sort_param(sort),
+                "start_date": date_param(start_date, "start_date"),
+                "end_date": date_param(end_date, "end_date"),
+            }
+        )
+        return self._requester.paginate(
+            CalendarEvent,
+            _MANY,
+            query=query,
+            limit=limit,
+            default_limit=25,
+            max_limit=100,
+            start_page=page,
+            concurrency=concurrency,
+        )
+
+    async def create(
+        self, calendar_id: str, ical: str, *, event_id: str | None = None
+    ) -> CalendarEvent:
+        """Add an event from its iCalendar text (a ``VCALENDAR`` with a ``VEVENT``/``VTODO``).
+
+        An ``event_id`` already in use raises :class:`~forwardemail_async.ConflictError`;
+        without one the server picks an id. Attendees are emailed invitations, as by CalDAV.
+        """
+        name_segment(calendar_id, "calendar_id")
+        body: dict[str, object] = {"calendar_id": calendar_id, "ical": _ical(ical)}
+        if event_id is not None:
+            name_segment(event_id, "event_id")
+            body["event_id"] = event_id
+        return await self._requester.model(CalendarEvent, "POST", _MANY, json=body)
+
+    async def retrieve(self, event: str) -> CalendarEvent:
+        """One event that is not deleted."""
+        return await self._requester.model(CalendarEvent, "GET", _ONE, path_params=_path(event))
+
+    async def update(
+        self, event: str, *, calendar_id: str | None = None, ical: str | None = None
+    ) -> CalendarEvent:
+        """Replace an event's iCalendar text and/or move it to calendar ``calendar_id``."""
+        body: dict[str, object] = {}
+        if calendar_id is not None:
+            name_segment(calendar_id, "calendar_id")
+            body["calendar_id"] = calendar_id
+        if ical is not None:
+            body["ical"] = _ical(ical)
+        if not body:
+            raise ValueError("update() needs calendar_id or ical")
+        return await self._requester.model(
+            CalendarEvent, "PUT", _ONE, path_params=_path(event), json=body
+        )
+
+    async def delete(self, event: str) -> CalendarEvent:
+        """Delete an event. Deletes are soft: the answer (and ``list(include_deleted=True)``)
+        shows it with ``deleted_at`` set."""
+        return await self._requester.model(CalendarEvent, "DELETE", _ONE, path_params=_path(event))
+
+
+def _ical(value: object) -> str:
+    text = check_str(value, "ical")
+    if text is None or "BEGIN:" not in text:
+        raise ValueError("ical must be iCalendar text (BEGIN:VCALENDAR ...)")
+    return text
+
+
+def _path(event: str) -> dict[str, str]:
+    return {"event": name_segment(event, "event")}

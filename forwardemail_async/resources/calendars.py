@@ -1,0 +1,108 @@
+"""``session.calendars``: the alias's CalDAV calendars over the REST API."""
+
+from __future__ import annotations
+
+from forwardemail_async._core.pagination import AsyncPaginator
+from forwardemail_async._core.params import check_int, check_str, drop_none
+from forwardemail_async._core.requester import Service
+from forwardemail_async._core.urls import name_segment
+from forwardemail_async.models import Calendar
+
+__all__ = ["CalendarsService"]
+
+_MANY = "/v1/calendars"
+_ONE = "/v1/calendars/{calendar}"
+
+
+def _calendar_body(
+    name: str | None,
+    description: str | None,
+    color: str | None,
+    timezone: str | None,
+    order: int | None,
+) -> dict[str, object]:
+    checked = check_str(name, "name")
+    if checked is not None and not checked.strip():
+        raise ValueError("name must not be blank")
+    return drop_none(
+        {
+            "name": checked,
+            "description": check_str(description, "description"),
+            "color": check_str(color, "color"),
+            "timezone": check_str(timezone, "timezone"),
+            "order": check_int(order, "order"),
+        }
+    )
+
+
+class CalendarsService(Service):
+    """Calendars of the alias. ``calendar`` takes the calendar's id (any string)."""
+
+    def list(
+        self, *, limit: int | None = None, page: int = 1, concurrency: int = 1
+    ) -> AsyncPaginator[Calendar]:
+        """Every calendar, newest first (25 per page unless ``limit``, at most 100)."""
+        return self._requester.paginate(
+            Calendar,
+            _MANY,
+            limit=limit,
+            default_limit=25,
+            max_limit=100,
+            start_page=page,
+            concurrency=concurrency,
+        )
+
+    async def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        color: str | None = None,
+        timezone: str | None = None,
+        order: int | None = None,
+        calendar_id: str | None = None,
+    ) -> Calendar:
+        """Create a calendar. A name or ``calendar_id`` already in use raises
+        :class:`~forwardemail_async.ConflictError` (409).
+
+        The server fills in what is left out: a random colour, your timezone (or UTC), and
+        a new id.
+        """
+        if name is None:
+            raise TypeError("name must be a str, not NoneType")
+        body = _calendar_body(name, description, color, timezone, order)
+        if calendar_id is not None:
+            name_segment(calendar_id, "calendar_id")
+            body["calendar_id"] = calendar_id
+        return await self._requester.model(Calendar, "POST", _MANY, json=body)
+
+    async def retrieve(self, calendar: str) -> Calendar:
+        """One calendar."""
+        return await self._requester.model(Calendar, "GET", _ONE, path_params=_path(calendar))
+
+    async def update(
+        self,
+        calendar: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        color: str | None = None,
+        timezone: str | None = None,
+        order: int | None = None,
+    ) -> Calendar:
+        """Change a calendar; only the arguments given are sent. Renaming it to the name of
+        another calendar raises :class:`~forwardemail_async.ConflictError`."""
+        body = _calendar_body(name, description, color, timezone, order)
+        if not body:
+            raise ValueError("update() needs at least one field to change")
+        return await self._requester.model(
+            Calendar, "PUT", _ONE, path_params=_path(calendar), json=body
+        )
+
+    async def delete(self, calendar: str) -> Calendar:
+        """Delete a calendar and all its events (the server emails a backup); returns it."""
+        return await self._requester.model(Calendar, "DELETE", _ONE, path_params=_path(calendar))
+
+
+def _path(calendar: str) -> dict[str, str]:
+    return {"calendar": name_segment(calendar, "calendar")}

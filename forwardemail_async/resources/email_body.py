@@ -1,0 +1,350 @@
+"""Nodemailer's message fields from typed arguments: the JSON body of ``POST /v1/emails``
+(``client.emails.create``) and the message part of ``POST /v1/messages``
+(``session.messages.create``), which the server reads with the same code.
+
+Python names map to Nodemailer's camelCase keys (``reply_to`` → ``replyTo``). Attachments
+travel inline and base64-encoded: the server refuses ``path`` and ``href`` (it never reads
+files or URLs), so files are read here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import mimetypes
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from forwardemail_async._core.params import (
+    check_bool,
+    check_choice,
+    check_str,
+    date_param,
+    drop_none,
+)
+
+__all__ = ["Address", "Addresses", "AttachmentSource", "EmailAttachment", "build_email_body"]
+
+Address = str | Mapping[str, str]
+"""``"me@example.com"``, ``"Name <me@example.com>"``, a comma-separated list of those, or a
+Nodemailer address object ``{"name": "Name", "address": "me@example.com"}``."""
+Addresses = Address | Sequence[Address]
+"""One :data:`Address` or a list of them."""
+
+# The server's body limit for /v1/emails and /v1/messages; base64 makes attachments a third
+# larger.
+_MAX_BODY_BYTES = 51 * 1024 * 1024
+_FORBIDDEN_SOURCES = ("path", "href")
+_DSN_KEYS = frozenset({"id", "return", "notify", "recipient"})
+_HEADER_BREAKS = ("\r", "\n", "\x00")
+
+# Python argument -> JSON key, for the address fields. The envelope ones are those a raw
+# message may come with when it is sent: they say who it is sent from and to.
+_ENVELOPE_FIELDS = {"from_": "from", "to": "to", "cc": "cc", "bcc": "bcc"}
+_ADDRESS_FIELDS = {**_ENVELOPE_FIELDS, "sender": "sender", "reply_to": "replyTo"}
+# The fields that take one string: header values (which must not hold line breaks) and content.
+_HEADER_FIELDS = {
+    "subject": "subject",
+    "in_reply_to": "inReplyTo",
+    "message_id": "messageId",
+}
+_TEXT_FIELDS = {
+    "text": "text",
+    "html": "html",
+    "watch_html": "watchHtml",
+    "amp": "amp",
+    "encoding": "encoding",
+}
+# Fields that shape the generated message, which `raw=` replaces.
+_CONTENT_FIELDS = (
+    *_HEADER_FIELDS,
+    *_TEXT_FIELDS,
+    "attachments",
+    "sender",
+    "reply_to",
+    "references",
+    "headers",
+    "date",
+    "list_",
+    "attach_data_urls",
+    "ical_event",
+    "alternatives",
+    "text_encoding",
+    "newline",
+    "priority",
+)
+
+
+@attrs.frozen(kw_only=True)
+class EmailAttachment:
+    """One attachment for :meth:`~forwardemail_async.EmailsService.create` (and
+    ``session.messages.create``).
+
+    ``content`` is bytes (sent base64-encoded) or text. ``cid`` makes it an inline image
+    referenced as ``<img src="cid:...">``. :meth:`from_path` reads a file.
+    """
+
+    content: bytes | str = attrs.field(repr=False)
+    filename: str | None = None
+    content_type: str | None = None
+    cid: str | None = None
+    content_disposition: Literal["attachment", "inline"] | None = None
+
+    @classmethod
+    def from_path(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        cid: str | None = None,
+    ) -> EmailAttachment:
+        """Read a file; the name and media type default to the file's."""
+        file = Path(path)
+        guessed, _ = mimetypes.guess_type(file.name)
+        return cls(
+            content=file.read_bytes(),
+            filename=filename or file.name,
+            content_type=content_type or guessed,
+            cid=cid,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The Nodemailer attachment object."""
+        data: dict[str, Any] = {}
+        if isinstance(self.content, bytes):
+            data.update(content=base64.b64encode(self.content).decode(), encoding="base64")
+        elif isinstance(self.content, str):
+            data["content"] = self.content
+        else:
+            raise TypeError("attachment content must be bytes or str")
+        optional = {
+            "filename": check_str(self.filename, "filename"),
+            "contentType": check_str(self.content_type, "content_type"),
+            "cid": check_str(self.cid, "cid"),
+            "contentDisposition": check_choice(
+                self.content_disposition, "content_disposition", ("attachment", "inline")
+            ),
+        }
+        data.update(drop_none(optional))
+        return data
+
+
+AttachmentSource = EmailAttachment | bytes | os.PathLike[str] | Mapping[str, Any]
+"""An :class:`EmailAttachment`, raw bytes, a file path (``pathlib.Path``), or a Nodemailer
+attachment object with inline ``content`` (bytes ``content`` is sent base64-encoded)."""
+
+
+async def _attachment(item: object, index: int) -> dict[str, Any]:
+    if isinstance(item, EmailAttachment):
+        return item.to_json()
+    if isinstance(item, (bytes, bytearray)):
+        return EmailAttachment(content=bytes(item)).to_json()
+    if isinstance(item, os.PathLike):
+        # Reading may take a while for big files; keep the event loop free meanwhile.
+        loaded = await asyncio.to_thread(EmailAttachment.from_path, item)
+        return loaded.to_json()
+    if isinstance(item, Mapping):
+        data = _nodemailer_object(item, f"attachments[{index}]")
+        if isinstance(data.get("content"), (bytes, bytearray)):
+            data.update(content=base64.b64encode(data["content"]).decode(), encoding="base64")
+        return data
+    raise TypeError(
+        f"attachments[{index}] must be an EmailAttachment, bytes, a pathlib.Path or a mapping, "
+        f"not {type(item).__name__} (a str is ambiguous: wrap a file name in pathlib.Path)"
+    )
+
+
+def _nodemailer_object(item: Mapping[str, Any], what: str) -> dict[str, Any]:
+    if not all(isinstance(key, str) for key in item):
+        raise TypeError(f"{what} must have str keys")
+    if any(key in item for key in _FORBIDDEN_SOURCES):
+        raise ValueError(
+            f"{what} cannot use 'path' or 'href' (the server never reads files or URLs); "
+            "pass the content, or a pathlib.Path to read the file here"
+        )
+    return dict(item)
+
+
+def _addresses(
+    value: object, name: str
+) -> str | dict[str, str] | list[str | dict[str, str]] | None:
+    """One address (text or Nodemailer address object) or a list of them, as given."""
+    if value is None:
+        return None
+    if isinstance(value, (str, Mapping)):
+        return _address(value, name)
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        return [_address(item, name) for item in value]
+    raise TypeError(
+        f"{name} must be an address, an address object or a list of them, "
+        f"not {type(value).__name__}"
+    )
+
+
+def _address(value: object, name: str) -> str | dict[str, str]:
+    if not isinstance(value, Mapping):
+        return _filled_header_text(value, name)
+    if set(value) - {"name", "address"} or not isinstance(value.get("address"), str):
+        raise ValueError(f"{name} address objects take 'address' and an optional 'name': {value!r}")
+    _filled_header_text(value["address"], name)
+    _header_text(value.get("name"), f"{name} name")
+    return dict(value)
+
+
+def _references(value: object) -> str | list[str] | None:
+    """Message-IDs: one (or a space-separated list of them) or a list."""
+    if value is None or isinstance(value, str):
+        return None if value is None else _filled_header_text(value, "references")
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        return [_filled_header_text(item, "references") for item in value]
+    raise TypeError(f"references must be a str or a list of str, not {type(value).__name__}")
+
+
+def _header_text(value: object, name: str) -> str | None:
+    text = check_str(value, name)
+    if text is not None and any(c in text for c in _HEADER_BREAKS):
+        raise ValueError(f"{name} must not contain CR, LF or NUL")
+    return text
+
+
+def _filled_header_text(value: object, name: str) -> str:
+    text = _header_text(value, name)
+    if text is None or not text.strip():
+        raise ValueError(f"{name} must not be blank")
+    return text
+
+
+def _headers(value: object) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError(f"headers must be a mapping, not {type(value).__name__}")
+    checked: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key or ":" in key or " " in key:
+            raise ValueError(f"invalid header name {key!r}")
+        _header_text(key, "header names")
+        if isinstance(item, str):
+            checked[key] = _header_text(item, f"header {key!r}")
+        elif isinstance(item, Sequence):
+            checked[key] = [_header_text(part, f"header {key!r}") for part in item]
+        else:
+            raise TypeError(f"header {key!r} must be a str or a list of str")
+    return checked
+
+
+def _dsn(value: object) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError(f"dsn must be a mapping, not {type(value).__name__}")
+    unknown = set(value) - _DSN_KEYS
+    if unknown:
+        raise ValueError(f"dsn takes only {sorted(_DSN_KEYS)}, not {sorted(map(str, unknown))}")
+    check_choice(value.get("return"), "dsn['return']", ("headers", "full"))
+    return dict(value)
+
+
+def _ical_event(value: object) -> dict[str, Any] | None:
+    if value is None or isinstance(value, str):
+        return None if value is None else {"content": value}
+    if isinstance(value, Mapping):
+        return _nodemailer_object(value, "ical_event")
+    raise TypeError(f"ical_event must be a str or a mapping, not {type(value).__name__}")
+
+
+def _alternatives(value: object) -> list[dict[str, Any]] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError("alternatives must be a list of mappings")
+    result = []
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise TypeError(f"alternatives[{index}] must be a mapping")
+        result.append(_nodemailer_object(item, f"alternatives[{index}]"))
+    return result
+
+
+def _raw(value: object) -> str:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError("raw must be UTF-8 text (JSON cannot carry other bytes)") from exc
+    text = check_str(value, "raw")
+    if not text or not text.strip():
+        raise ValueError("raw must not be blank")
+    return text
+
+
+async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> dict[str, Any]:
+    """Check a ``create()`` call's message fields and return them as JSON; nothing is sent here.
+
+    ``arguments`` is the method's ``locals()``; a field the method does not take reads as
+    ``None``. ``sending`` (``POST /v1/emails``) needs a sender and a recipient unless ``raw``
+    is given, and lets ``from_``/``to``/``cc``/``bcc`` set the envelope of a raw message. A
+    stored message (``POST /v1/messages``) is a draft that needs neither, but some content;
+    with no envelope to set, ``raw`` is then the only field.
+    """
+    get = arguments.get
+    body: dict[str, Any] = {
+        key: _addresses(get(name), name) for name, key in _ADDRESS_FIELDS.items()
+    }
+    raw = get("raw")
+    if raw is not None:
+        replaced = _CONTENT_FIELDS if sending else (*_ENVELOPE_FIELDS, *_CONTENT_FIELDS)
+        given = [name for name in replaced if get(name) is not None]
+        if given:
+            raise ValueError(
+                f"raw= replaces the generated message; do not also pass {', '.join(given)}"
+            )
+        body["raw"] = _raw(raw)
+    elif sending:
+        if not body["from"]:
+            raise ValueError("from_ is required (the address the email is sent from)")
+        if not any(body[key] for key in ("to", "cc", "bcc")):
+            raise ValueError("at least one recipient is required in to, cc or bcc")
+    for name, key in _HEADER_FIELDS.items():
+        body[key] = _header_text(get(name), name)
+    for name, key in _TEXT_FIELDS.items():
+        body[key] = check_str(get(name), name)
+    body["references"] = _references(get("references"))
+    body["headers"] = _headers(get("headers"))
+    body["date"] = date_param(get("date"), "date")
+    list_headers = get("list_")
+    if list_headers is not None and not isinstance(list_headers, Mapping):
+        raise TypeError("list_ must be a mapping such as {'unsubscribe': 'https://...'}")
+    body["list"] = None if list_headers is None else dict(list_headers)
+    body["attachDataUrls"] = check_bool(get("attach_data_urls"), "attach_data_urls")
+    body["icalEvent"] = _ical_event(get("ical_event"))
+    body["alternatives"] = _alternatives(get("alternatives"))
+    body["textEncoding"] = check_choice(
+        get("text_encoding"), "text_encoding", ("quoted-printable", "base64")
+    )
+    body["newline"] = check_choice(get("newline"), "newline", ("\r\n", "\n", "windows", "unix"))
+    body["priority"] = check_choice(get("priority"), "priority", ("high", "normal", "low"))
+    body["requireTLS"] = check_bool(get("require_tls"), "require_tls")
+    body["dsn"] = _dsn(get("dsn"))
+    attachments = get("attachments")
+    if attachments is not None:
+        if isinstance(attachments, (str, bytes, Mapping)) or not isinstance(attachments, Sequence):
+            raise TypeError("attachments must be a list")
+        body["attachments"] = [
+            await _attachment(item, index) for index, item in enumerate(attachments)
+        ]
+        size = sum(len(str(item.get("content", ""))) for item in body["attachments"])
+        if size > _MAX_BODY_BYTES:
+            raise ValueError(
+                "attachments are too large: the server takes at most 51 MB per request "
+                "(about 38 MB before base64 encoding)"
+            )
+    fields = drop_none(body)
+    if not fields:
+        raise ValueError("create() needs raw= or message fields (from_, to, subject, text...)")
+    return fields

@@ -1,0 +1,77 @@
+"""``session.folders``: the alias's IMAP folders over the REST API.
+
+The published docs also list ``POST /v1/folders/:id/copy``; the server has no such route
+(it answers 404), so there is no ``copy`` method.
+"""
+
+from __future__ import annotations
+
+from forwardemail_async._core.pagination import AsyncPaginator
+from forwardemail_async._core.params import check_bool, query_params
+from forwardemail_async._core.requester import Service
+from forwardemail_async._core.urls import folder_segment
+from forwardemail_async.models import Folder
+
+__all__ = ["FoldersService"]
+
+_MANY = "/v1/folders"
+_ONE = "/v1/folders/{folder}"
+
+
+def _folder_path(value: str) -> str:
+    """A folder path as IMAP accepts it: no empty levels, no leading or trailing ``/``."""
+    folder_segment(value, "path")
+    if value.startswith("/") or value.endswith("/") or "//" in value:
+        raise ValueError(f"path must not start or end with '/' nor contain '//': {value!r}")
+    return value
+
+
+class FoldersService(Service):
+    """Folders of the alias. ``folder`` takes a folder id or its path (``Archive/2024``)."""
+
+    def list(
+        self,
+        *,
+        subscribed: bool | None = None,
+        limit: int | None = None,
+        page: int = 1,
+        concurrency: int = 1,
+    ) -> AsyncPaginator[Folder]:
+        """Every folder, sorted by path (25 per page unless ``limit``, at most 100).
+
+        ``subscribed`` keeps only the (un)subscribed ones.
+        """
+        return self._requester.paginate(
+            Folder,
+            _MANY,
+            query=query_params({"subscribed": check_bool(subscribed, "subscribed")}),
+            limit=limit,
+            default_limit=25,
+            max_limit=100,
+            start_page=page,
+            concurrency=concurrency,
+        )
+
+    async def create(self, path: str) -> Folder:
+        """Create a folder; nested paths (``Archive/2024``) use ``/`` as the separator."""
+        body = {"path": _folder_path(path)}
+        return await self._requester.model(Folder, "POST", _MANY, json=body)
+
+    async def retrieve(self, folder: str) -> Folder:
+        """One folder, by id or path."""
+        return await self._requester.model(Folder, "GET", _ONE, path_params=_path(folder))
+
+    async def update(self, folder: str, *, path: str) -> Folder:
+        """Rename (or move) a folder to ``path``."""
+        body = {"path": _folder_path(path)}
+        return await self._requester.model(
+            Folder, "PUT", _ONE, path_params=_path(folder), json=body
+        )
+
+    async def delete(self, folder: str) -> Folder:
+        """Delete a folder and the messages in it; returns the folder as it was."""
+        return await self._requester.model(Folder, "DELETE", _ONE, path_params=_path(folder))
+
+
+def _path(folder: str) -> dict[str, str]:
+    return {"folder": folder_segment(folder)}
