@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async._bulk._pacer import _Limiter
 from forwardemail_async.testing import (
     FakeForwardEmail,
     FakeServer,
@@ -452,34 +451,6 @@ async def test_delete_many(client: fe.ForwardEmail, fake: FakeForwardEmail) -> N
 
 
 # --- the window estimate ---------------------------------------------------------------
-
-
-def test_window_end_is_estimated_from_the_answers_not_from_reset() -> None:
-    # A 3 s window whose first request reached the server between 100.30 and 100.31: every
-    # answer says reset = floor(t + 3) = 103, which alone only bounds the end by 104.
-    limiter = _Limiter(5)
-    limiter.observe(sent=100.30, received=100.31, remaining=4, reset=103)
-    limiter.observe(sent=100.32, received=100.34, remaining=3, reset=103)
-    assert limiter.length == 3.0
-    assert limiter.end == pytest.approx(103.31)
-    # Once the window is over, an answer to a request sent inside it tells nothing new.
-    limiter.expire(103.5)
-    assert (limiter.end, limiter.remaining) == (None, None)
-    limiter.observe(sent=100.33, received=103.6, remaining=0, reset=103)
-    assert (limiter.end, limiter.remaining) == (None, None)
-    limiter.observe(sent=103.5, received=103.52, remaining=4, reset=106)
-    assert limiter.remaining == 4
-    assert limiter.end == pytest.approx(106.52)
-
-
-def test_window_of_fractional_length_falls_back_to_the_upper_bound() -> None:
-    limiter = _Limiter(5)
-    limiter.observe(sent=10.0, received=10.0, remaining=4, reset=12)  # W = 2.5
-    limiter.observe(sent=10.9, received=10.9, remaining=3, reset=13)
-    # W is in [2.1, 3.0): no whole second fits, so the upper bound is used and the estimated
-    # end stays after the real one (12.5).
-    assert limiter.length == pytest.approx(3.0)
-    assert limiter.end == pytest.approx(13.0)
 
 
 # --- review fixes (issue 4) --------------------------------------------------------------
