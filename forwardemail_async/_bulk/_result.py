@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr, summary_html
 from forwardemail_async.models import Alias
 
 __all__ = ["BulkCounts", "BulkProgress", "BulkResult", "BulkStatus", "BulkSummary"]
@@ -26,7 +27,7 @@ _PROBLEMS = frozenset({"failed", "not_attempted", "unknown"})
 
 
 @attrs.frozen(kw_only=True)
-class BulkResult:
+class BulkResult(HtmlRepr):
     """The outcome of one input item; results come in input order.
 
     ``status``:
@@ -61,7 +62,7 @@ class BulkResult:
 
 
 @attrs.frozen
-class BulkCounts:
+class BulkCounts(HtmlRepr):
     """How many items ended in each status."""
 
     created: int = 0
@@ -83,7 +84,7 @@ class BulkCounts:
 
 
 @attrs.frozen(kw_only=True)
-class BulkProgress:
+class BulkProgress(HtmlRepr):
     """Passed to the ``progress`` callback after each item finishes (in completion order).
 
     ``total`` is known only for inputs with a length. ``paused_until`` is set while the run
@@ -128,6 +129,10 @@ class BulkSummary:
     def ok(self) -> bool:
         """No item failed, stayed unattempted or ended unknown."""
         return not any(getattr(self.counts, status) for status in _PROBLEMS)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the outcome and one column per status that occurred."""
+        return summary_html(self)
 
     def __str__(self) -> str:
         parts = [f"{key} {value}" for key, value in self.counts.nonzero().items()]
