@@ -10,8 +10,6 @@ Run it (``pip install forwardemail-async fastapi uvicorn``)::
     curl 'http://127.0.0.1:8000/domains/example.com/aliases?limit=10'
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, TypedDict

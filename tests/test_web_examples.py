@@ -87,6 +87,13 @@ def check_answers(answers: list[tuple[int, Any]]) -> None:
     assert bad[0] in (400, 422)  # aiohttp app: 400; FastAPI's validation: 422
 
 
+def test_the_docs_page_shows_each_example_file_as_it_is() -> None:
+    page = (EXAMPLES.parent / "docs" / "web-backends.md").read_text(encoding="utf-8")
+    for name in ("aiohttp_app", "fastapi_app"):
+        source = (EXAMPLES / f"{name}.py").read_text(encoding="utf-8")
+        assert f"```python\n{source}```" in page, f"docs/web-backends.md: update {name}.py"
+
+
 async def test_aiohttp_app_serves_concurrent_requests_and_closes_its_client(
     server: FakeServer, user: FakeUser, fake: FakeForwardEmail, quiet: list[str]
 ) -> None:
