@@ -9,6 +9,8 @@ unclosed session or connector to report.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 NOTEBOOK = Path(__file__).parent.parent / "examples" / "quickstart.ipynb"
+KERNEL = "forwardemail-async-tests"
 
 # Run after the client cell's second run: collect the replaced client now rather than at some
 # later collection, and let the loop run the callbacks that brings.
@@ -57,13 +60,20 @@ def test_the_quickstart_notebook_runs_in_a_kernel_with_rich_output_and_no_warnin
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # A kernel of this very interpreter, whatever "python3" kernels the machine has.
+    spec = tmp_path / "share" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": KERNEL, "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client_cell = _tagged(notebook, "client")
     cleanup_cell = _tagged(notebook, "cleanup")
     collect = nbformat.v4.new_code_cell(COLLECT)
     runner = nbclient.NotebookClient(
         notebook,
-        kernel_name="python3",
+        kernel_name=KERNEL,
         timeout=300,  # per cell; a loaded machine is slow, not wrong
         startup_timeout=300,
         resources={"metadata": {"path": str(tmp_path)}},

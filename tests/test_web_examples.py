@@ -94,6 +94,7 @@ def test_the_docs_page_shows_each_example_file_as_it_is() -> None:
         assert f"```python\n{source}```" in page, f"docs/web-backends.md: update {name}.py"
 
 
+@pytest.mark.timeout(300)  # generous: a loaded machine is slow, not wrong
 async def test_aiohttp_app_serves_concurrent_requests_and_closes_its_client(
     server: FakeServer, user: FakeUser, fake: FakeForwardEmail, quiet: list[str]
 ) -> None:
@@ -115,6 +116,7 @@ async def test_aiohttp_app_serves_concurrent_requests_and_closes_its_client(
     assert quiet == []
 
 
+@pytest.mark.timeout(300)
 async def test_fastapi_app_under_uvicorn_serves_concurrent_requests_and_closes_its_client(
     server: FakeServer, user: FakeUser, fake: FakeForwardEmail, quiet: list[str]
 ) -> None:
