@@ -50,7 +50,7 @@ class HtmlRepr:
 
 def model_html(obj: object) -> str:
     """An attrs instance as a two-column table: the fields that say something, then the rest
-    (unset, false, zero or empty) folded in a ``<details>`` block, then the names of any
+    (unset, false, zero, empty or default) folded in a ``<details>`` block, then the names of any
     unknown keys kept in ``extra_fields`` (never their values)."""
     shown: list[str] = []
     folded: list[str] = []
@@ -62,7 +62,7 @@ def model_html(obj: object) -> str:
         parts.append(_TABLE + "".join(shown) + "</table>")
     if folded:
         parts.append(
-            f"<details><summary>{len(folded)} more (unset, false, zero or empty)</summary>"
+            f"<details><summary>{len(folded)} more: unset, false, zero, empty or default</summary>"
             + _TABLE
             + "".join(folded)
             + "</table></details>"
