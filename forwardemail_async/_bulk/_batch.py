@@ -30,9 +30,9 @@ from forwardemail_async._bulk._result import (
     BulkProgress,
     BulkResult,
     BulkSummary,
+    summary_html,
 )
 from forwardemail_async._core.clock import Clock
-from forwardemail_async._core.display import summary_html
 
 __all__ = ["BulkBatch", "Operation", "Source"]
 

@@ -7,10 +7,17 @@ from typing import Literal, get_args
 
 import attrs
 
-from forwardemail_async._core.display import HtmlRepr, summary_html
+from forwardemail_async._core.display import CELL, TABLE, HtmlRepr, escape, value_text
 from forwardemail_async.models import Alias
 
-__all__ = ["BulkCounts", "BulkProgress", "BulkResult", "BulkStatus", "BulkSummary"]
+__all__ = [
+    "BulkCounts",
+    "BulkProgress",
+    "BulkResult",
+    "BulkStatus",
+    "BulkSummary",
+    "summary_html",
+]
 
 BulkStatus = Literal[
     "created",
@@ -144,3 +151,31 @@ class BulkSummary:
             if self.expected_finish is not None:
                 text += f", rest done by about {self.expected_finish:%Y-%m-%d %H:%M:%S} UTC"
         return text
+
+
+def summary_html(summary: BulkSummary) -> str:
+    """A bulk run: its outcome, one column per status that occurred, and why it ended early."""
+    verdict = "ok" if summary.ok else "needs attention"
+    head = (
+        f"<strong>Bulk {escape(summary.operation)}</strong>: {verdict}, "
+        f"{summary.total} items, {summary.requests} requests, {summary.elapsed:.1f}s"
+    )
+    counts = summary.counts.nonzero()
+    parts = [f"<div>{head}"]
+    if counts:
+        header = "".join(f"<th {CELL}>{escape(status)}</th>" for status in counts)
+        values = "".join(f"<td {CELL}>{count}</td>" for count in counts.values())
+        parts.append(f"{TABLE}<tr>{header}</tr><tr>{values}</tr></table>")
+    notes = []
+    if summary.cancelled:
+        notes.append("cancelled")
+    if summary.stopped_by_rate_limit:
+        notes.append("stopped at a closed rate-limit window")
+    if summary.resume_at is not None:
+        notes.append(f"window reopens {value_text(summary.resume_at)}")
+    if summary.expected_finish is not None:
+        notes.append(f"rest done by about {value_text(summary.expected_finish)}")
+    if notes:
+        parts.append(f"<div>{escape('; '.join(notes))}</div>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,8 +1,8 @@
 """Rich display in Jupyter: compact, escaped HTML tables for models, pages and bulk summaries.
 
-Jupyter calls ``_repr_html_`` on the value of a cell. Models get it from :class:`HtmlRepr`;
-:class:`~forwardemail_async.Page` and :class:`~forwardemail_async.BulkSummary` call
-:func:`page_html` and :func:`summary_html`. Every value is escaped, long values are cut, and a
+Jupyter calls ``_repr_html_`` on the value of a cell. Models get it from :class:`HtmlRepr`,
+:class:`~forwardemail_async.Page` calls :func:`page_html`, and the bulk summary builds its own
+table from the pieces here. Every value is escaped, long values are cut, and a
 field hidden in ``repr()`` (``repr=False``, or masked like a password) is hidden or masked here
 the same way. So that a 50-field domain stays readable, the fields that say something come
 first and the ones that are unset, false, zero or empty fold away in a ``<details>`` block.
@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 if TYPE_CHECKING:
-    from forwardemail_async._bulk._result import BulkSummary
-
     from .pagination import Page
 
-__all__ = ["HtmlRepr", "model_html", "page_html", "summary_html"]
+__all__ = ["CELL", "TABLE", "HtmlRepr", "escape", "model_html", "page_html", "value_text"]
 
 MAX_VALUE_CHARS = 120
 """Longer values (a PGP key, a raw message, a long list) are cut to this many characters."""
@@ -35,8 +33,8 @@ MAX_PAGE_COLUMNS = 8
 
 # attrs' stubs declare Factory as a function (it "returns" the field's type); it is a class.
 _FACTORY: type[Any] = cast(Any, attrs.Factory)
-_TABLE = '<table style="border-collapse:collapse;text-align:left">'
-_CELL = 'style="text-align:left;vertical-align:top;padding:1px 8px"'
+TABLE = '<table style="border-collapse:collapse;text-align:left">'
+CELL = 'style="text-align:left;vertical-align:top;padding:1px 8px"'
 
 
 class HtmlRepr:
@@ -55,21 +53,21 @@ def model_html(obj: object) -> str:
     shown: list[str] = []
     folded: list[str] = []
     for field, text in _visible_fields(obj):
-        row = f"<tr><th {_CELL}>{_escape(field.name)}</th><td {_CELL}>{text}</td></tr>"
+        row = f"<tr><th {CELL}>{escape(field.name)}</th><td {CELL}>{text}</td></tr>"
         (folded if _folds(field, getattr(obj, field.name)) else shown).append(row)
-    parts = [f"<div><strong>{_escape(type(obj).__name__)}</strong>"]
+    parts = [f"<div><strong>{escape(type(obj).__name__)}</strong>"]
     if shown:
-        parts.append(_TABLE + "".join(shown) + "</table>")
+        parts.append(TABLE + "".join(shown) + "</table>")
     if folded:
         parts.append(
             f"<details><summary>{len(folded)} more: unset, false, zero, empty or default</summary>"
-            + _TABLE
+            + TABLE
             + "".join(folded)
             + "</table></details>"
         )
     extra = getattr(obj, "extra_fields", None)
     if isinstance(extra, dict) and extra:
-        names = ", ".join(_escape(_cut(str(key))) for key in extra)
+        names = ", ".join(escape(_cut(str(key))) for key in extra)
         parts.append(f"<div>unknown keys kept in <code>extra_fields</code>: {names}</div>")
     parts.append("</div>")
     return "".join(parts)
@@ -92,38 +90,10 @@ def page_html(page: Page[Any]) -> str:
     return "".join(parts)
 
 
-def summary_html(summary: BulkSummary) -> str:
-    """A bulk run: its outcome, one column per status that occurred, and why it ended early."""
-    verdict = "ok" if summary.ok else "needs attention"
-    head = (
-        f"<strong>Bulk {_escape(summary.operation)}</strong>: {verdict}, "
-        f"{summary.total} items, {summary.requests} requests, {summary.elapsed:.1f}s"
-    )
-    counts = summary.counts.nonzero()
-    parts = [f"<div>{head}"]
-    if counts:
-        header = "".join(f"<th {_CELL}>{_escape(status)}</th>" for status in counts)
-        values = "".join(f"<td {_CELL}>{count}</td>" for count in counts.values())
-        parts.append(f"{_TABLE}<tr>{header}</tr><tr>{values}</tr></table>")
-    notes = []
-    if summary.cancelled:
-        notes.append("cancelled")
-    if summary.stopped_by_rate_limit:
-        notes.append("stopped at a closed rate-limit window")
-    if summary.resume_at is not None:
-        notes.append(f"window reopens {_value_text(summary.resume_at)}")
-    if summary.expected_finish is not None:
-        notes.append(f"rest done by about {_value_text(summary.expected_finish)}")
-    if notes:
-        parts.append(f"<div>{_escape('; '.join(notes))}</div>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
 def _items_table(items: Sequence[object]) -> str:
     if not all(attrs.has(type(item)) for item in items):
-        cells = "".join(f"<tr><td {_CELL}>{_escape(_cut(repr(item)))}</td></tr>" for item in items)
-        return _TABLE + cells + "</table>"
+        cells = "".join(f"<tr><td {CELL}>{escape(_cut(repr(item)))}</td></tr>" for item in items)
+        return TABLE + cells + "</table>"
     names: list[str] = []
     for item in items:
         for field, _ in _visible_fields(item):
@@ -133,14 +103,14 @@ def _items_table(items: Sequence[object]) -> str:
     names.sort(key=lambda name: order.get(name, len(order)))
     hidden = len(names) - MAX_PAGE_COLUMNS
     names = names[:MAX_PAGE_COLUMNS]
-    header = "".join(f"<th {_CELL}>{_escape(name)}</th>" for name in names)
+    header = "".join(f"<th {CELL}>{escape(name)}</th>" for name in names)
     body = []
     for item in items:
         texts = {field.name: text for field, text in _visible_fields(item)}
-        body.append("<tr>" + "".join(f"<td {_CELL}>{texts.get(n, '')}</td>" for n in names))
+        body.append("<tr>" + "".join(f"<td {CELL}>{texts.get(n, '')}</td>" for n in names))
         body[-1] += "</tr>"
     note = f"<div>{hidden} more fields per item not shown</div>" if hidden > 0 else ""
-    return f"{_TABLE}<tr>{header}</tr>{''.join(body)}</table>{note}"
+    return f"{TABLE}<tr>{header}</tr>{''.join(body)}</table>{note}"
 
 
 def _fields(obj: object) -> tuple[attrs.Attribute[Any], ...]:
@@ -155,12 +125,13 @@ def _visible_fields(obj: object) -> list[tuple[attrs.Attribute[Any], str]]:
         if field.repr is False:
             continue
         value = getattr(obj, field.name)
-        text = field.repr(value) if callable(field.repr) else _value_text(value)
-        visible.append((field, _escape(_cut(text))))
+        text = field.repr(value) if callable(field.repr) else value_text(value)
+        visible.append((field, escape(_cut(text))))
     return visible
 
 
-def _value_text(value: object) -> str:
+def value_text(value: object) -> str:
+    """A value as text: strings as they are, datetimes in ISO form, the rest by ``repr()``."""
     if isinstance(value, str):
         return value
     if isinstance(value, datetime):
@@ -199,5 +170,6 @@ def _cut(text: str) -> str:
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """``text`` safe inside an element or a quoted attribute."""
     return html.escape(text, quote=True)
