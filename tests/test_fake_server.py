@@ -924,6 +924,32 @@ async def test_shutdown_cuts_off_a_hanging_request(fake: FakeForwardEmail, user:
             await waiting
 
 
+async def test_start_and_stop_keep_a_server_without_a_block() -> None:
+    server = await FakeServer().start()
+    assert server.url.startswith("http://127.0.0.1:")
+    try:
+        with pytest.raises(RuntimeError, match="already running"):
+            await server.start()
+        async with aiohttp.ClientSession() as session:
+            api = Api(session, server.url, server.api_key)
+            assert server.user is not None
+            server.fake.add_domain(server.user, "example.com")
+            assert (await api("GET", "/v1/domains")).status == 200
+            await server.stop()
+            assert not server.running
+            with pytest.raises(RuntimeError, match=r"await FakeServer\(\)\.start\(\)"):
+                _ = server.url
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await api("GET", "/v1/domains")
+            await server.stop()  # a second stop does nothing
+            await server.start()  # the same fake, served again
+            api = Api(session, server.url, server.api_key)
+            answer = await api("GET", "/v1/domains")
+            assert [domain["name"] for domain in answer.json()] == ["example.com"]
+    finally:
+        await server.stop()
+
+
 async def test_stall_body_sends_headers_then_stalls(api: Api, fake: FakeForwardEmail) -> None:
     fake.faults.script("stall_body")
     timeout = aiohttp.ClientTimeout(sock_read=0.2)

@@ -5,7 +5,7 @@ injects 5xx answers, resets and drops, and provokes errors (401, 404, 400). Ever
 of every logger at DEBUG is captured. Then neither the API key, the alias and catch-all
 passwords, nor their Basic-auth base64 forms may appear in any log record (message, args,
 exception text), nor in the repr/str of the client, its services, the alias session, the
-models returned, or any exception and its whole chain.
+models returned (nor in their Jupyter HTML), or any exception and its whole chain.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ def _forms(username: str, password: str) -> list[str]:
     """A secret, and the Authorization header value it travels in."""
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
     return [password or username, token]
+
+
+def _html(value: object) -> str:
+    """Jupyter's rich display of a value (models, pages, lists of models), if it has one."""
+    items = value if isinstance(value, list) else [value]
+    return "".join(item._repr_html_() for item in items if hasattr(item, "_repr_html_"))
 
 
 def _exception_texts(exc: BaseException) -> list[str]:
@@ -60,12 +66,12 @@ async def test_no_secret_in_logs_reprs_or_errors_of_a_faulty_run(
         except fe.ForwardEmailError as exc:
             errors.append(exc)
         else:
-            texts.extend([repr(result), str(result)])
+            texts.extend([repr(result), str(result), _html(result)])
 
     async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=clock) as c:
         session, alias, password = await open_session(c, fake, user)
         catch_all = await c.domains.catch_all_passwords.create(DOMAIN, description="all")
-        texts += [repr(catch_all), str(catch_all)]
+        texts += [repr(catch_all), str(catch_all), _html(catch_all)]
         fake.faults.rate_503 = 0.15
         fake.faults.rate_reset = 0.1
         fake.faults.rate_commit_then_drop = 0.1

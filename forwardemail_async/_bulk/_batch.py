@@ -30,6 +30,7 @@ from forwardemail_async._bulk._result import (
     BulkProgress,
     BulkResult,
     BulkSummary,
+    summary_html,
 )
 from forwardemail_async._core.clock import Clock
 
@@ -90,6 +91,10 @@ class BulkBatch:
 
     def __repr__(self) -> str:
         return f"BulkBatch(operation={self._operation!r}, {self.summary})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the live summary."""
+        return summary_html(self.summary)
 
     # --- control ---------------------------------------------------------------------------
 

@@ -48,11 +48,15 @@ class _Callback(_Silent):
 
 
 class _Bar(_Silent):
-    """A tqdm bar with the counts per status, and the pause and finish time when known."""
+    """A tqdm bar with the counts per status, and the pause and finish time when known.
+
+    ``tqdm.auto`` draws a widget in Jupyter (with ipywidgets) and text in a terminal.
+    """
 
     def __init__(self, description: str) -> None:
         try:
             import tqdm
+            import tqdm.auto
         except ImportError as exc:
             raise ImportError(
                 "progress=True needs tqdm: pip install 'forwardemail-async[progress]'"
@@ -62,7 +66,7 @@ class _Bar(_Silent):
         self._bar: tqdm.tqdm[Any] | None = None
 
     def start(self, total: int | None) -> None:
-        self._bar = self._tqdm.tqdm(total=total, desc=self._description, unit="item")
+        self._bar = self._tqdm.auto.tqdm(total=total, desc=self._description, unit="item")
 
     async def update(self, progress: BulkProgress) -> None:
         if self._bar is None:

@@ -7,9 +7,17 @@ from typing import Literal, get_args
 
 import attrs
 
+from forwardemail_async._core.display import CELL, TABLE, HtmlRepr, escape, value_text
 from forwardemail_async.models import Alias
 
-__all__ = ["BulkCounts", "BulkProgress", "BulkResult", "BulkStatus", "BulkSummary"]
+__all__ = [
+    "BulkCounts",
+    "BulkProgress",
+    "BulkResult",
+    "BulkStatus",
+    "BulkSummary",
+    "summary_html",
+]
 
 BulkStatus = Literal[
     "created",
@@ -26,7 +34,7 @@ _PROBLEMS = frozenset({"failed", "not_attempted", "unknown"})
 
 
 @attrs.frozen(kw_only=True)
-class BulkResult:
+class BulkResult(HtmlRepr):
     """The outcome of one input item; results come in input order.
 
     ``status``:
@@ -61,7 +69,7 @@ class BulkResult:
 
 
 @attrs.frozen
-class BulkCounts:
+class BulkCounts(HtmlRepr):
     """How many items ended in each status."""
 
     created: int = 0
@@ -83,7 +91,7 @@ class BulkCounts:
 
 
 @attrs.frozen(kw_only=True)
-class BulkProgress:
+class BulkProgress(HtmlRepr):
     """Passed to the ``progress`` callback after each item finishes (in completion order).
 
     ``total`` is known only for inputs with a length. ``paused_until`` is set while the run
@@ -129,6 +137,10 @@ class BulkSummary:
         """No item failed, stayed unattempted or ended unknown."""
         return not any(getattr(self.counts, status) for status in _PROBLEMS)
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the outcome and one column per status that occurred."""
+        return summary_html(self)
+
     def __str__(self) -> str:
         parts = [f"{key} {value}" for key, value in self.counts.nonzero().items()]
         text = f"{self.operation}: {', '.join(parts) or 'nothing to do'} ({self.elapsed:.1f}s)"
@@ -139,3 +151,31 @@ class BulkSummary:
             if self.expected_finish is not None:
                 text += f", rest done by about {self.expected_finish:%Y-%m-%d %H:%M:%S} UTC"
         return text
+
+
+def summary_html(summary: BulkSummary) -> str:
+    """A bulk run: its outcome, one column per status that occurred, and why it ended early."""
+    verdict = "ok" if summary.ok else "needs attention"
+    head = (
+        f"<strong>Bulk {escape(summary.operation)}</strong>: {verdict}, "
+        f"{summary.total} items, {summary.requests} requests, {summary.elapsed:.1f}s"
+    )
+    counts = summary.counts.nonzero()
+    parts = [f"<div>{head}"]
+    if counts:
+        header = "".join(f"<th {CELL}>{escape(status)}</th>" for status in counts)
+        values = "".join(f"<td {CELL}>{count}</td>" for count in counts.values())
+        parts.append(f"{TABLE}<tr>{header}</tr><tr>{values}</tr></table>")
+    notes = []
+    if summary.cancelled:
+        notes.append("cancelled")
+    if summary.stopped_by_rate_limit:
+        notes.append("stopped at a closed rate-limit window")
+    if summary.resume_at is not None:
+        notes.append(f"window reopens {value_text(summary.resume_at)}")
+    if summary.expected_finish is not None:
+        notes.append(f"rest done by about {value_text(summary.expected_finish)}")
+    if notes:
+        parts.append(f"<div>{escape('; '.join(notes))}</div>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 from yarl import URL
 
+from .display import page_html
 from .errors import ResponseDecodeError
 from .headers import PageInfo, parse_link_header, parse_page_info
 from .response import Response
@@ -49,6 +50,10 @@ class Page(Generic[T]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the page's place in the list and a table of its items."""
+        return page_html(self)
 
 
 def _next_from_link(response: Response, page: int) -> bool:

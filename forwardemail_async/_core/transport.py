@@ -7,10 +7,12 @@ modules; this one only performs I/O and feeds their answers back in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import platform
 import ssl
+import weakref
 from collections.abc import Mapping
 
 import aiohttp
@@ -71,7 +73,9 @@ class Transport:
     """Sends requests for every service of one client over one shared aiohttp session.
 
     The session is created lazily inside the running event loop on first use, unless the
-    caller passed their own, which is then never closed here.
+    caller passed their own, which is then never closed here. A transport dropped while its
+    session is open (a notebook cell that made a client, run again) closes the session on its
+    loop when it is garbage-collected, instead of leaving aiohttp to warn of a leak.
     """
 
     def __init__(
@@ -92,6 +96,7 @@ class Transport:
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._on_collect: weakref.finalize[..., Transport] | None = None
         self._client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout)
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if accept_language is not None:
@@ -118,6 +123,8 @@ class Transport:
             connector = aiohttp.TCPConnector(limit=max(100, self.gate.max_concurrency))
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
             self._loop = loop
+            self._on_collect = weakref.finalize(self, _close_abandoned, self._session, loop)
+            self._on_collect.atexit = False  # at exit the loop is gone; aiohttp's warning stands
         elif self._owns_session and self._loop is not loop:
             raise RuntimeError(
                 "this ForwardEmail client was first used in another event loop; create one "
@@ -130,6 +137,8 @@ class Transport:
         if self._closed:
             return
         self._closed = True
+        if self._on_collect is not None:
+            self._on_collect.detach()
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
@@ -387,6 +396,30 @@ class Transport:
 
 
 _RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+# Sessions being closed after their client was garbage-collected; the loop keeps only weak
+# references to tasks, so a task nobody holds could vanish before it has closed anything.
+_abandoned_closes: set[asyncio.Task[None]] = set()
+
+
+def _close_abandoned(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> None:
+    """Close the session of a garbage-collected transport on its loop (from any thread).
+
+    With the loop already closed there is nothing left to close it on, and aiohttp's own
+    "Unclosed client session" warning rightly reports a client that was never closed.
+    """
+    if session.closed or loop.is_closed():
+        return
+    logger.debug("closing the session of a ForwardEmail client that was never closed")
+    with contextlib.suppress(RuntimeError):  # the loop closed in the meantime
+        loop.call_soon_threadsafe(_start_close, session, loop)
+
+
+def _start_close(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> None:
+    task = loop.create_task(session.close())
+    _abandoned_closes.add(task)
+    task.add_done_callback(_abandoned_closes.discard)
 
 
 class _GateDeadlineError(Exception):

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
 from forwardemail_async._decode.lazy_defaults import LazyDefaults
 
 from ._domain import Domain
@@ -17,7 +18,7 @@ ErrorCodeIfDisabled = Literal[250, 421, 550]
 
 
 @attrs.frozen(kw_only=True)
-class VacationResponder(LazyDefaults):
+class VacationResponder(LazyDefaults, HtmlRepr):
     """The alias's automatic out-of-office reply; dates are absent when unset."""
 
     is_enabled: bool | None = None
@@ -29,7 +30,7 @@ class VacationResponder(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class Alias(LazyDefaults):
+class Alias(LazyDefaults, HtmlRepr):
     """An alias on a domain. ``user`` and ``domain`` are full objects on create, small
     ``{id, ...}`` objects in lists and retrieves, and may be bare id strings after an update."""
 
@@ -95,7 +96,7 @@ class Alias(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class AliasCredentials(LazyDefaults):
+class AliasCredentials(LazyDefaults, HtmlRepr):
     """The answer of generate-password: the IMAP/SMTP username and the new password, which
     the server shows only once. The password is hidden in ``repr()`` and ``str()``."""
 

@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["AliasAccount", "AliasMailSettings", "AliasSettings"]
 
 
 @attrs.frozen(kw_only=True)
-class AliasMailSettings:
+class AliasMailSettings(HtmlRepr):
     """The folders webmail uses for archived, sent and draft messages (``None`` = default)."""
 
     archive_folder: str | None = None
@@ -19,7 +21,7 @@ class AliasMailSettings:
 
 
 @attrs.frozen(kw_only=True)
-class AliasSettings:
+class AliasSettings(HtmlRepr):
     """The alias's mailbox settings. Only ``mail`` is modelled; the other groups (label
     settings, saved searches, shortcuts, alias defaults) stay in ``extra_fields``."""
 
@@ -28,7 +30,7 @@ class AliasSettings:
 
 
 @attrs.frozen(kw_only=True)
-class AliasAccount:
+class AliasAccount(HtmlRepr):
     """The account seen by an alias session: the alias, its storage and its settings.
 
     ``object`` is ``"alias"``; this is not the :class:`User` an API key sees.

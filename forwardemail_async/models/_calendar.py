@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["Calendar", "CalendarEvent"]
 
 
 @attrs.frozen(kw_only=True)
-class Calendar:
+class Calendar(HtmlRepr):
     """A calendar. ``id`` is its CalDAV calendar id, not necessarily an ObjectId."""
 
     id: str
@@ -25,7 +27,7 @@ class Calendar:
 
 
 @attrs.frozen(kw_only=True)
-class CalendarEvent:
+class CalendarEvent(HtmlRepr):
     """An event (or task) of a calendar: the raw iCalendar text plus fields parsed from it.
 
     The parsed fields (``summary`` ... ``organizer``) are absent when the server cannot parse

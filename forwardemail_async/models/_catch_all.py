@@ -4,11 +4,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["CatchAllPassword", "CatchAllPasswordCredentials"]
 
 
 @attrs.frozen(kw_only=True)
-class CatchAllPassword:
+class CatchAllPassword(HtmlRepr):
     """A catch-all password as listed and deleted: its id and description (never the secret)."""
 
     id: str
@@ -17,7 +19,7 @@ class CatchAllPassword:
 
 
 @attrs.frozen(kw_only=True)
-class CatchAllPasswordCredentials:
+class CatchAllPasswordCredentials(HtmlRepr):
     """A new catch-all password: the username ``*@<domain>`` and the password, which the
     server shows only once. The password is hidden in ``repr()`` and ``str()``."""
 

@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["Contact", "ContactValue"]
 
 
 @attrs.frozen(kw_only=True)
-class ContactValue:
+class ContactValue(HtmlRepr):
     """One email address or phone number of a contact, with its vCard ``type`` (e.g. ``HOME``)."""
 
     value: str
@@ -18,7 +20,7 @@ class ContactValue:
 
 
 @attrs.frozen(kw_only=True)
-class Contact:
+class Contact(HtmlRepr):
     """A contact in the alias's default address book.
 
     ``id`` is the CardDAV contact id, which other clients may have chosen (not necessarily an

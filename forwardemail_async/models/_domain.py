@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
 from forwardemail_async._decode.lazy_defaults import LazyDefaults
 
 from ._user import User
@@ -16,7 +17,7 @@ MemberGroup = Literal["admin", "user"]
 
 
 @attrs.frozen(kw_only=True)
-class DnsRecord(LazyDefaults):
+class DnsRecord(LazyDefaults, HtmlRepr):
     """One DNS record to publish: its host ``name`` and its ``value``."""
 
     name: str
@@ -25,7 +26,7 @@ class DnsRecord(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class SmtpDnsRecords(LazyDefaults):
+class SmtpDnsRecords(LazyDefaults, HtmlRepr):
     """The DKIM, return-path and DMARC records needed for outbound SMTP."""
 
     dkim: DnsRecord
@@ -35,7 +36,7 @@ class SmtpDnsRecords(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class DomainMember(LazyDefaults):
+class DomainMember(LazyDefaults, HtmlRepr):
     """A member of a domain; ``user`` is a user object, or only its id in nested domains."""
 
     user: User | str
@@ -45,7 +46,7 @@ class DomainMember(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class DomainInvite(LazyDefaults):
+class DomainInvite(LazyDefaults, HtmlRepr):
     """A pending invitation to join a domain (the secret invite token is never returned)."""
 
     email: str
@@ -57,7 +58,7 @@ class DomainInvite(LazyDefaults):
 
 
 @attrs.frozen(kw_only=True)
-class Domain(LazyDefaults):
+class Domain(LazyDefaults, HtmlRepr):
     """A domain on the account. Lists omit ``members`` and ``invites``, non-admins do not see
     the admin-only keys, and nested in an alias it may be only ``{id, name}``."""
 

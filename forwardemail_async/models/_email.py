@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 from ._keyword_fields import keyword_field
 
 __all__ = [
@@ -29,7 +31,7 @@ EmailStatus = Literal[
 
 
 @attrs.frozen(kw_only=True)
-class EmailEnvelope:
+class EmailEnvelope(HtmlRepr):
     """The SMTP envelope: ``from_`` (JSON ``from``) and every recipient in ``to`` (To, Cc and
     Bcc together)."""
 
@@ -39,7 +41,7 @@ class EmailEnvelope:
 
 
 @attrs.frozen(kw_only=True)
-class RejectedRecipient:
+class RejectedRecipient(HtmlRepr):
     """Why one recipient was not delivered to (the server's ``rejectedErrors`` entries)."""
 
     recipient: str | None = None
@@ -50,7 +52,7 @@ class RejectedRecipient:
 
 
 @attrs.frozen(kw_only=True)
-class Email:
+class Email(HtmlRepr):
     """An outbound email as listed. ``alias``, ``domain`` and ``user`` are id strings
     (``alias`` is ``None`` for mail sent from a catch-all address)."""
 
@@ -98,7 +100,7 @@ class EmailDetail(Email):
 
 
 @attrs.frozen(kw_only=True)
-class EmailLimit:
+class EmailLimit(HtmlRepr):
     """Outbound SMTP today: ``count`` emails sent of a daily ``limit``."""
 
     count: int

@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["Folder"]
 
 
 @attrs.frozen(kw_only=True)
-class Folder:
+class Folder(HtmlRepr):
     """An IMAP folder. ``path`` is the full path (``Archive/2024``), ``name`` its last part and
     ``parent`` the rest (``None`` at the top level); ``special_use`` is e.g. ``\\Sent``."""
 

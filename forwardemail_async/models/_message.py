@@ -5,13 +5,15 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 from ._keyword_fields import keyword_field
 
 __all__ = ["Message", "MessageAddress"]
 
 
 @attrs.frozen(kw_only=True)
-class MessageAddress:
+class MessageAddress(HtmlRepr):
     """One parsed address of a header (``name`` may be empty); a group keeps its members in
     ``extra_fields["group"]``."""
 
@@ -21,7 +23,7 @@ class MessageAddress:
 
 
 @attrs.frozen(kw_only=True)
-class Message:
+class Message(HtmlRepr):
     """A message in a folder.
 
     The shape depends on the request. By default the answer carries ``nodemailer`` (the

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = [
     "BlacklistEvent",
     "BlacklistSummary",
@@ -29,7 +31,7 @@ SubjectType = Literal["domain", "ip"]
 
 
 @attrs.frozen(kw_only=True)
-class BlacklistSummary:
+class BlacklistSummary(HtmlRepr):
     """How many DNS blacklists were checked and the names of those listing the subject."""
 
     listed_count: int = 0
@@ -39,7 +41,7 @@ class BlacklistSummary:
 
 
 @attrs.frozen(kw_only=True)
-class DnsSummary:
+class DnsSummary(HtmlRepr):
     """What the latest DNS snapshot of a domain holds."""
 
     has_mx: bool = False
@@ -52,7 +54,7 @@ class DnsSummary:
 
 
 @attrs.frozen(kw_only=True)
-class ObservatoryLookup:
+class ObservatoryLookup(HtmlRepr):
     """The public reputation of a domain or IP.
 
     ``status`` is ``"pending"`` for a subject seen for the first time (the server starts
@@ -78,7 +80,7 @@ class ObservatoryLookup:
 
 
 @attrs.frozen(kw_only=True)
-class BlacklistEvent:
+class BlacklistEvent(HtmlRepr):
     """A subject being ``"listed"`` on or ``"delisted"`` from one DNS blacklist."""
 
     list_name: str
@@ -89,7 +91,7 @@ class BlacklistEvent:
 
 
 @attrs.frozen(kw_only=True)
-class ObservatoryBlacklists:
+class ObservatoryBlacklists(HtmlRepr):
     """The blacklist summary of a subject and its latest 100 events, newest first."""
 
     blacklist_summary: BlacklistSummary | None = None
@@ -99,7 +101,7 @@ class ObservatoryBlacklists:
 
 
 @attrs.frozen(kw_only=True)
-class DnsChange:
+class DnsChange(HtmlRepr):
     """One change of a DNS record type (``MX``, ``SPF``, ``DMARC``, ``DKIM``, ``NS``, ``A``,
     ``AAAA``): ``change_type`` is ``initial``, ``added``, ``modified`` or ``removed``; the
     record data is whatever the resolver returned."""
@@ -113,7 +115,7 @@ class DnsChange:
 
 
 @attrs.frozen(kw_only=True)
-class ObservatoryDnsHistory:
+class ObservatoryDnsHistory(HtmlRepr):
     """The current DNS snapshot of a subject (record type -> data) and its latest 200
     changes, newest first."""
 
@@ -124,7 +126,7 @@ class ObservatoryDnsHistory:
 
 
 @attrs.frozen(kw_only=True)
-class CertificateEvent:
+class CertificateEvent(HtmlRepr):
     """A TLS certificate for the domain seen in Certificate Transparency logs;
     ``is_suspicious`` when its issuer is not one the domain normally uses."""
 
@@ -138,7 +140,7 @@ class CertificateEvent:
 
 
 @attrs.frozen(kw_only=True)
-class DmarcSummary:
+class DmarcSummary(HtmlRepr):
     """Reputation, DMARC policy and the latest 25 certificate events of one of your
     domains."""
 
@@ -151,7 +153,7 @@ class DmarcSummary:
 
 
 @attrs.frozen(kw_only=True)
-class ObservatoryMonitor:
+class ObservatoryMonitor(HtmlRepr):
     """A subject you monitor.
 
     Listed monitors carry ``blacklist_summary``, ``dmarc_policy`` and ``last_scored_at``; the

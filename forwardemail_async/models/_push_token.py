@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["PushPlatform", "PushToken", "PushTokensDeleted"]
 
 PushPlatform = Literal["apns", "fcm", "unified-push", "web-push"]
@@ -12,7 +14,7 @@ PushPlatform = Literal["apns", "fcm", "unified-push", "web-push"]
 
 
 @attrs.frozen(kw_only=True)
-class PushToken:
+class PushToken(HtmlRepr):
     """A registered device. ``alias`` is the alias's id; ``token`` (the device token or the
     JSON push subscription, which holds encryption keys) is hidden in ``repr()``."""
 
@@ -31,7 +33,7 @@ class PushToken:
 
 
 @attrs.frozen(kw_only=True)
-class PushTokensDeleted:
+class PushTokensDeleted(HtmlRepr):
     """The answer to removing every token of an alias: how many were removed."""
 
     deleted_count: int

@@ -5,11 +5,13 @@ from typing import Any
 
 import attrs
 
+from forwardemail_async._core.display import HtmlRepr
+
 __all__ = ["SieveScript", "SieveScriptDeleted"]
 
 
 @attrs.frozen(kw_only=True)
-class SieveScript:
+class SieveScript(HtmlRepr):
     """A Sieve script.
 
     Lists, create and update answer with the summary; ``retrieve`` adds ``content`` and
@@ -37,7 +39,7 @@ class SieveScript:
 
 
 @attrs.frozen(kw_only=True)
-class SieveScriptDeleted:
+class SieveScriptDeleted(HtmlRepr):
     """The answer to deleting a Sieve script: its id and ``deleted=True`` (not the script)."""
 
     id: str
