@@ -27,7 +27,7 @@ def test_window_end_is_estimated_from_the_answers_not_from_reset() -> None:
     assert limiter.length == 3.0
     assert limiter.end == pytest.approx(103.31)
     # Once the window is over, an answer to a request sent inside it tells nothing new.
-    limiter.expire(103.5)
+    limiter.expire(103.5, 0)
     assert (limiter.end, limiter.remaining) == (None, None)
     limiter.observe(sent=100.33, received=103.6, remaining=0, reset=103, inflight=0)
     assert (limiter.end, limiter.remaining) == (None, None)

@@ -67,12 +67,14 @@ class _Limiter:
     # A window ended and no answer from the new one has come back yet.
     probing: bool = False
 
-    def expire(self, now: float) -> None:
-        """Forget a window that has certainly ended: the full budget is back."""
+    def expire(self, now: float, inflight: int) -> None:
+        """Forget a window that has certainly ended: the full budget is back, less the
+        ``inflight`` requests not answered yet, which reach the server in the new window
+        (a request let through may still be queued for a connection)."""
         if self.end is not None and now >= self.end:
             self.previous_end, self.end, self.remaining = self.end, None, None
             self.min_reset = self.first_received = math.inf
-            self.started, self.carried, self.probing = 0, 0, True
+            self.started, self.carried, self.probing = inflight, 0, True
 
     @property
     def length(self) -> float:
@@ -145,8 +147,8 @@ class RateBudget:
         for limiter in self._limiters.values():
             if not self._applies(limiter, kind):
                 continue
-            limiter.expire(now)
             inflight = self._inflight_of(limiter)
+            limiter.expire(now, inflight)
             limiter.carried = min(limiter.carried, inflight)
             remaining = limiter.remaining if limiter.remaining is not None else limiter.limit
             left = remaining - limiter.carried - limiter.started
@@ -221,7 +223,7 @@ class RateBudget:
         for limiter in self._limiters.values():
             if not self._applies(limiter, kind) or not math.isfinite(limiter.length_high):
                 continue
-            limiter.expire(now)
+            limiter.expire(now, self._inflight_of(limiter))
             budget = limiter.remaining if limiter.remaining is not None else limiter.limit
             budget -= limiter.carried + limiter.started
             beyond = items_left - max(0, budget)

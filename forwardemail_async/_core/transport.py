@@ -190,7 +190,16 @@ class Transport:
             failure: ForwardEmailError
             try:
                 response = await self._attempt(
-                    session, method, url, route, headers, body, options.timeout, deadline_at
+                    session,
+                    method,
+                    url,
+                    route,
+                    headers,
+                    body,
+                    options.timeout,
+                    deadline_at,
+                    # A policy that never retries fails fast instead of waiting out a spent window.
+                    policy.max_retry_after if policy.max_retries else 0.0,
                 )
             except _GateDeadlineError:
                 # Not retried: the deadline is what ran out.
@@ -303,17 +312,21 @@ class Transport:
         body: bytes | None,
         timeout: float | None,
         deadline_at: float | None,
+        max_wait: float,
     ) -> Response:
         budget = None if deadline_at is None else deadline_at - self.clock.monotonic()
         unreadable: str | None = None
+        kind = (method, route)
+        answer: tuple[int, Mapping[str, str]] | None = None  # for the gate, once read
         try:
-            await self.gate.acquire(budget)
+            counted = await self.gate.acquire(budget, kind, max_wait=max_wait)
         except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
             raise _GateDeadlineError from None
         try:
             # The attempt's clock starts only now: time spent queueing at the gate is not
             # request time (aiohttp's own `total`/`connect` timeouts would count it).
             started = self.clock.monotonic()
+            sent = self.clock.time()
             if deadline_at is not None:
                 left = deadline_at - started
                 timeout = left if timeout is None else min(timeout, left)
@@ -332,6 +345,7 @@ class Transport:
                 status = resp.status
                 reason = resp.reason
                 response_headers = resp.headers
+                answer = (status, response_headers)
         except aiohttp.ConnectionTimeoutError as exc:
             raise APITimeoutError(
                 f"{method} {route}: timed out connecting",
@@ -363,7 +377,16 @@ class Transport:
                 url=route,
             ) from exc
         finally:
-            self.gate.release()
+            info = None
+            if answer is not None and "X-RateLimit-Remaining" in answer[1]:
+                info = parse_rate_limit(answer[1])
+            self.gate.release(
+                kind,
+                counted=counted,
+                sent=sent,
+                info=info,
+                status=None if answer is None else answer[0],
+            )
         if unreadable is not None:
             raise APIConnectionError(
                 f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route
