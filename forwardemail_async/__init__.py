@@ -4,7 +4,8 @@
         async for alias in client.aliases.list("example.com"):
             print(alias.name, alias.recipients)
 
-The in-memory fake server for tests lives in :mod:`forwardemail_async.testing`.
+The in-memory fake server for tests lives in :mod:`forwardemail_async.testing`; receiving
+Forward Email's webhooks, in :mod:`forwardemail_async.webhooks`.
 """
 
 import importlib
@@ -115,6 +116,14 @@ if TYPE_CHECKING:
     from .resources.observatory import ObservatoryService
     from .resources.push_tokens import PushTokensService
     from .resources.sieve import AliasSieveScriptsService, SieveScriptsService
+    from .webhooks import (
+        MalformedSignatureError,
+        MissingSignatureError,
+        SignatureMismatchError,
+        WebhookPayloadError,
+        WebhookPayloadTooLargeError,
+        WebhookSignatureError,
+    )
 
 # `import forwardemail_async` loads only this file; each name below is imported from its module
 # the first time it is used (PEP 562), so scripts that need one service do not pay for all of
@@ -187,11 +196,13 @@ _LAZY: dict[str, str] = {
     "ForwardEmailError": "._core.errors",
     "InvitesService": ".resources.invites",
     "LogsService": ".resources.logs",
+    "MalformedSignatureError": ".webhooks",
     "ManualClock": "._core.clock",
     "MembersService": ".resources.members",
     "Message": ".models",
     "MessageAddress": ".models",
     "MessagesService": ".resources.messages",
+    "MissingSignatureError": ".webhooks",
     "NewAccount": ".models",
     "NotAdminError": "._core.errors",
     "NotFoundError": "._core.errors",
@@ -224,12 +235,16 @@ _LAZY: dict[str, str] = {
     "SieveScript": ".models",
     "SieveScriptDeleted": ".models",
     "SieveScriptsService": ".resources.sieve",
+    "SignatureMismatchError": ".webhooks",
     "SmtpDnsRecords": ".models",
     "StatusMessage": ".models",
     "SubjectType": ".models",
     "SystemClock": "._core.clock",
     "User": ".models",
     "VacationResponder": ".models",
+    "WebhookPayloadError": ".webhooks",
+    "WebhookPayloadTooLargeError": ".webhooks",
+    "WebhookSignatureError": ".webhooks",
 }
 
 __all__ = [
@@ -299,11 +314,13 @@ __all__ = [
     "ForwardEmailError",
     "InvitesService",
     "LogsService",
+    "MalformedSignatureError",
     "ManualClock",
     "MembersService",
     "Message",
     "MessageAddress",
     "MessagesService",
+    "MissingSignatureError",
     "NewAccount",
     "NotAdminError",
     "NotFoundError",
@@ -336,12 +353,16 @@ __all__ = [
     "SieveScript",
     "SieveScriptDeleted",
     "SieveScriptsService",
+    "SignatureMismatchError",
     "SmtpDnsRecords",
     "StatusMessage",
     "SubjectType",
     "SystemClock",
     "User",
     "VacationResponder",
+    "WebhookPayloadError",
+    "WebhookPayloadTooLargeError",
+    "WebhookSignatureError",
     "__version__",
 ]
 
@@ -349,8 +370,8 @@ __all__ = [
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
-        if name == "models":
-            return importlib.import_module(".models", __name__)
+        if name in ("models", "webhooks"):
+            return importlib.import_module(f".{name}", __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
