@@ -38,6 +38,7 @@ from ._push_tokens import FakePushToken, push_tokens
 from ._ratelimit import RateLimits
 from ._server import FakeServer
 from ._state import FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser
+from ._webhooks import FakeWebhooks, WebhookAttempt, WebhookDelivery, webhooks
 
 __all__ = [
     "CatchAllToken",
@@ -65,16 +66,20 @@ __all__ = [
     "FakeServer",
     "FakeSieveScript",
     "FakeUser",
+    "FakeWebhooks",
     "FaultKind",
     "Faults",
     "OutboundEmails",
     "RateLimits",
     "RecordedRequest",
     "ScriptedFault",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "catch_all_passwords",
     "mailbox",
     "observatory",
     "outbound",
     "push_tokens",
     "s3_storage",
+    "webhooks",
 ]

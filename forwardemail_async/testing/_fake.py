@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
 
 from aiohttp import web
 
 from ._app import build_app
 from ._context import RecordedRequest
+from ._emails_state import FakeEmail
 from ._faults import Faults
 from ._ratelimit import RateLimiter, RateLimits
 from ._state import PLANS, FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser, Store
+from ._webhooks import FakeWebhooks, WebhookDelivery, webhooks
 
 __all__ = ["FakeForwardEmail"]
 
@@ -196,6 +198,74 @@ class FakeForwardEmail:
     def reset_rate_limits(self) -> None:
         """Forget every rate-limit window."""
         self._limiter.reset()
+
+    # --- webhooks ----------------------------------------------------------------------------
+
+    @property
+    def webhooks(self) -> FakeWebhooks:
+        """The webhook sender: domain keys, delivery settings and the deliveries made."""
+        return webhooks(self)
+
+    async def deliver(
+        self,
+        to: str | Iterable[str],
+        message: bytes | str | None = None,
+        *,
+        from_: str = "Sender <sender@example.net>",
+        subject: str = "Hello",
+        text: str | None = "Hello from the fake.",
+        html: str | None = None,
+        attachments: Iterable[tuple[str, bytes] | tuple[str, bytes, str]] = (),
+        headers: Mapping[str, str] | None = None,
+        sender: str | None = None,
+        remote_address: str = "192.0.2.10",
+        client_hostname: str = "mail.example.net",
+        extra: Mapping[str, Any] | None = None,
+    ) -> list[WebhookDelivery]:
+        """Receive mail for the alias address(es) ``to`` and POST it to their URL recipients,
+        signed, timed out and retried as the service does; one delivery per distinct URL.
+
+        ``message`` is a raw RFC 5322 message, or built from the other fields. See
+        :meth:`FakeWebhooks.deliver`.
+        """
+        return await self.webhooks.deliver(
+            to,
+            message,
+            from_=from_,
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=attachments,
+            headers=headers,
+            sender=sender,
+            remote_address=remote_address,
+            client_hostname=client_hostname,
+            extra=extra,
+        )
+
+    async def bounce(
+        self,
+        email: FakeEmail | str,
+        *,
+        recipient: str | None = None,
+        code: int = 550,
+        response: str | None = None,
+        message: str | None = None,
+        category: str | None = None,
+        truth_source: str | None = None,
+    ) -> WebhookDelivery | None:
+        """Make a recipient of an email sent through the fake fail with SMTP ``code`` and POST
+        the bounce report to its domain's ``bounce_webhook``. See :meth:`FakeWebhooks.bounce`.
+        """
+        return await self.webhooks.bounce(
+            email,
+            recipient=recipient,
+            code=code,
+            response=response,
+            message=message,
+            category=category,
+            truth_source=truth_source,
+        )
 
     # --- inspection --------------------------------------------------------------------------
 
