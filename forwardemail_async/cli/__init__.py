@@ -18,7 +18,7 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO, NoReturn
+from typing import IO, BinaryIO, NoReturn
 
 from forwardemail_async._client import API_KEY_ENV, ForwardEmail
 from forwardemail_async._core.errors import ForwardEmailError
@@ -40,6 +40,7 @@ from forwardemail_async.cli._rows import (
     read_rows,
     write_rows,
 )
+from forwardemail_async.cli._webhooks import add_webhook_arguments, listen, stdin_bytes, verify
 
 __all__ = ["EXIT_FAILED", "EXIT_RATE_LIMITED", "EXIT_USAGE", "build_parser", "main", "run"]
 
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fake = _leaf(commands, "fake-server", help="run the bundled fake API locally")
     add_fake_server_arguments(fake)
+    add_webhook_arguments(commands)
     return parser
 
 
@@ -239,9 +241,15 @@ async def _command(
 
 
 async def run(
-    argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None
+    argv: Sequence[str] | None = None,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+    stdin: BinaryIO | None = None,
 ) -> int:
-    """Run the command line ``argv`` in the running event loop; returns the exit status."""
+    """Run the command line ``argv`` in the running event loop; returns the exit status.
+
+    ``stdin`` (bytes) replaces standard input for the commands that read it.
+    """
     out, err = out or sys.stdout, err or sys.stderr
     try:
         args = build_parser().parse_args(argv)
@@ -250,6 +258,10 @@ async def run(
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
     if args.command == "fake-server":
         return await serve_fake(args, api_key, out)
+    if args.command == "webhooks":
+        if args.action == "verify":
+            return verify(args, stdin or stdin_bytes(), out, err)
+        return await listen(args, out, err)
     try:
         async with ForwardEmail(api_key=api_key, base_url=args.base_url) as client:
             return await _command(args, client, out, err)
