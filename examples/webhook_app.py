@@ -18,6 +18,7 @@ signature has no timestamp and the service may deliver the same event twice.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import time
@@ -54,7 +55,9 @@ class Mailroom:
         if arrived is not None and self._age(arrived) > MAX_AGE:
             logger.warning("ignoring an email that arrived at %s (a replay?)", arrived)
             return
-        key = ("email", email.messageId, arrived, tuple(email.recipients))
+        # Not the arrival time: when the sending server retries (say our answer was lost),
+        # the new SMTP session has a new arrivalDate but the same Message-ID.
+        key = ("email", email.messageId or _fingerprint(email), tuple(email.recipients))
         if self._first_time(key):
             self.emails.append(email)
 
@@ -78,6 +81,12 @@ class Mailroom:
 
 
 MAILROOM = web.AppKey("mailroom", Mailroom)
+
+
+def _fingerprint(email: webhooks.InboundEmail) -> str:
+    """A stand-in for a missing Message-ID: the headers as the sender sent them."""
+    headers = email.headers if isinstance(email.headers, str) else sorted(email.headers.items())
+    return hashlib.sha256(repr(headers).encode()).hexdigest()
 
 
 def make_app(
