@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import forwardemail_async as fe
 from forwardemail_async import webhooks
+from forwardemail_async._decode.converter import converter, structure
 
 DATA = Path(__file__).parent / "data"
 KEY = "0123456789abcdef0123456789abcdef"
@@ -295,3 +296,18 @@ def test_a_large_attachment_costs_one_copy_after_decoding() -> None:
     # What stays allocated is the bytes themselves, not the decoded number list (8 bytes
     # a number in a list, i.e. eight times as much).
     assert current < 2 * size
+
+
+def test_decoding_webhooks_leaves_other_models_decoding_as_before() -> None:
+    """A new dict type (the webhook headers) once made the shared converter drop its shape
+    check for dicts decoded earlier, changing their error messages."""
+    with pytest.raises(fe.ResponseDecodeError, match="expected an object, got 'x'"):
+        structure(
+            {"id": "x", "name": "example.com", "custom_verification": "x"}, fe.Domain, what="GET"
+        )
+    converter.get_structure_hook(dict[str, frozenset[int]])  # a dict type never seen before
+    webhooks.parse_bounce(example("bounce"))
+    with pytest.raises(fe.ResponseDecodeError, match="expected an object, got 'x'"):
+        structure(
+            {"id": "x", "name": "example.com", "custom_verification": "x"}, fe.Domain, what="GET"
+        )

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, get_origin
 
 import attrs
 import cattrs
-from cattrs.cols import list_structure_factory
+from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception, transform_error
 
@@ -188,7 +188,13 @@ def _container_hook_factory(type_: Any) -> _Hook:
     if origin is list:
         structure_items, expected = list_structure_factory(type_, converter), "an array"
     else:
-        structure_items, expected = converter.gen_structure_mapping(type_), "an object"
+        # Not converter.gen_structure_mapping: it also registers the bare mapping function as a
+        # direct hook, which wins over this wrapper as soon as anything clears the hook cache
+        # (any model decoded for the first time with a new dict type does).
+        structure_items = mapping_structure_factory(
+            type_, converter, dict, detailed_validation=converter.detailed_validation
+        )
+        expected = "an object"
 
     def structure_container(value: object, _: object) -> Any:
         if not isinstance(value, origin):
