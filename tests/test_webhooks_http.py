@@ -13,6 +13,7 @@ import logging
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 import forwardemail_async as fe
 from forwardemail_async import webhooks
@@ -170,6 +171,18 @@ async def test_a_failing_handler_is_answered_500(
     # A 5xx is not one of the service's retryable failures (408, 413, 429, 550, timeouts).
     assert len(delivery.attempts) == 1
     assert "database down" in caplog.text
+
+
+async def test_a_handler_may_choose_its_answer_with_an_http_exception(
+    fake: FakeForwardEmail, domain: FakeDomain
+) -> None:
+    async def busy(email: webhooks.InboundEmail) -> None:
+        raise web.HTTPTooManyRequests()
+
+    handler = webhooks.inbound_handler(busy, keys=fake.webhooks.key(domain))
+    async with receiver(None, allow_unsigned=True, extra_routes={"/busy": handler}) as got:
+        (delivery,) = await fake.deliver(hook(fake, domain, f"{got.url}/busy"))
+    assert [a.status for a in delivery.attempts] == [429, 429]  # retried once, as the service does
 
 
 async def test_bad_bodies_are_answered_400_and_413(

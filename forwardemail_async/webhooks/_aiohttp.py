@@ -4,7 +4,8 @@ Each reads the raw body (streamed, with its own size limit, so the application's
 ``client_max_size`` does not apply), verifies it, parses it, awaits your function and answers
 ``200``, the only status the service counts as delivered. A bad or missing signature is
 answered ``401``, a body that is not a webhook payload ``400``, one over the limit ``413``,
-and an exception in your function ``500``.
+and an exception in your function ``500`` (except an aiohttp ``web.HTTPException``, which
+answers as it says).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ._errors import (
 from ._models import BounceEvent, InboundEmail
 from ._parse import DEFAULT_MAX_SIZE
 from ._receive import read_bounce, read_inbound
-from ._signature import SIGNATURE_HEADER, WebhookKeys, _key_list
+from ._signature import SIGNATURE_HEADER, WebhookKeys, check_keys
 
 __all__ = ["WebhookHandler", "bounce_handler", "inbound_handler"]
 
@@ -80,7 +81,7 @@ def bounce_handler(
 def _checked_keys(keys: WebhookKeys) -> list[str]:
     """Fail at set-up, not at the first request, on keys that cannot be used."""
     listed = [keys] if isinstance(keys, str) else list(keys)
-    _key_list(listed)
+    check_keys(listed)
     return listed
 
 
@@ -112,6 +113,8 @@ def _handler(
         del body
         try:
             await on_event(event)
+        except web.HTTPException:
+            raise  # an answer your function chose deliberately
         except Exception:
             logger.exception("the %s webhook handler failed; answering 500", kind)
             return web.Response(status=500, text="the handler failed\n")

@@ -51,7 +51,7 @@ def verify_signature(
     :class:`WebhookSignatureError`; ``TypeError``/``ValueError`` for unusable arguments.
     """
     _check_body(body)
-    keys = _key_list(key)
+    keys = check_keys(key)
     if signature is not None and not isinstance(signature, str):
         raise TypeError(f"signature must be the header's text or None, not {type(signature)}")
     received = (signature or "").strip()
@@ -100,7 +100,7 @@ def _key_bytes(key: object) -> bytes:
     return stripped.encode("utf-8")
 
 
-def _key_list(key: object) -> list[bytes]:
+def check_keys(key: object) -> list[bytes]:
     if isinstance(key, (str, bytes, bytearray)):
         return [_key_bytes(key)]
     if not isinstance(key, Sequence):
