@@ -185,6 +185,21 @@ async def test_a_handler_may_choose_its_answer_with_an_http_exception(
     assert [a.status for a in delivery.attempts] == [429, 429]  # retried once, as the service does
 
 
+async def test_failure_status_makes_a_failing_handler_retryable(
+    fake: FakeForwardEmail, domain: FakeDomain
+) -> None:
+    async def broken(email: webhooks.InboundEmail) -> None:
+        raise RuntimeError("database restarting")
+
+    handler = webhooks.inbound_handler(broken, keys=fake.webhooks.key(domain), failure_status=429)
+    async with receiver(None, allow_unsigned=True, extra_routes={"/broken": handler}) as got:
+        (delivery,) = await fake.deliver(hook(fake, domain, f"{got.url}/broken"))
+    assert [a.status for a in delivery.attempts] == [429, 429]
+    for bad in (200, 302, 600, True):
+        with pytest.raises(ValueError, match="failure_status"):
+            webhooks.bounce_handler(broken, keys="k" * 32, failure_status=bad)  # type: ignore[arg-type]
+
+
 async def test_bad_bodies_are_answered_400_and_413(
     fake: FakeForwardEmail, domain: FakeDomain
 ) -> None:

@@ -4,8 +4,8 @@ Each reads the raw body (streamed, with its own size limit, so the application's
 ``client_max_size`` does not apply), verifies it, parses it, awaits your function and answers
 ``200``, the only status the service counts as delivered. A bad or missing signature is
 answered ``401``, a body that is not a webhook payload ``400``, one over the limit ``413``,
-and an exception in your function ``500`` (except an aiohttp ``web.HTTPException``, which
-answers as it says).
+and an exception in your function ``500`` (``failure_status=``; an aiohttp
+``web.HTTPException`` answers as it says).
 """
 
 from __future__ import annotations
@@ -41,12 +41,15 @@ def inbound_handler(
     keys: WebhookKeys | None,
     allow_unsigned: bool = False,
     max_size: int = DEFAULT_MAX_SIZE,
+    failure_status: int = 500,
 ) -> WebhookHandler:
     """A handler for an alias's webhook URL that awaits ``on_email(email)`` for each email.
 
     ``keys`` is the alias's domain's webhook key, or a list while a rotated key is still in
     use. ``allow_unsigned=True`` also accepts unsigned requests, which is how the service
     sends inbound mail for a domain without a key (then ``keys`` may be ``None``).
+    ``failure_status`` answers an exception of ``on_email``: the service treats a 500 as a
+    permanent failure (the mail bounces), a 429 as one to retry later.
     """
     if keys is None and not allow_unsigned:
         raise ValueError("give the domain's webhook key(s), or allow_unsigned=True")
@@ -57,7 +60,9 @@ def inbound_handler(
             body, signature, checked, allow_unsigned=allow_unsigned, max_size=max_size
         )
 
-    return _handler("inbound", read, on_email, _checked_size(max_size))
+    return _handler(
+        "inbound", read, on_email, _checked_size(max_size), _checked_status(failure_status)
+    )
 
 
 def bounce_handler(
@@ -65,6 +70,7 @@ def bounce_handler(
     *,
     keys: WebhookKeys,
     max_size: int = DEFAULT_MAX_SIZE,
+    failure_status: int = 500,
 ) -> WebhookHandler:
     """A handler for a domain's ``bounce_webhook`` URL that awaits ``on_bounce(event)``.
 
@@ -75,7 +81,9 @@ def bounce_handler(
     def read(body: bytearray, signature: str | None) -> BounceEvent:
         return read_bounce(body, signature, checked, max_size=max_size)
 
-    return _handler("bounce", read, on_bounce, _checked_size(max_size))
+    return _handler(
+        "bounce", read, on_bounce, _checked_size(max_size), _checked_status(failure_status)
+    )
 
 
 def _checked_keys(keys: WebhookKeys) -> list[str]:
@@ -91,11 +99,20 @@ def _checked_size(max_size: int) -> int:
     return max_size
 
 
+def _checked_status(status: int) -> int:
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError(
+            f"failure_status must be an HTTP error status (4xx or 5xx), not {status!r}"
+        )
+    return status
+
+
 def _handler(
     kind: str,
     read: Callable[[bytearray, str | None], E],
     on_event: Callable[[E], Awaitable[Any]],
     max_size: int,
+    failure_status: int,
 ) -> WebhookHandler:
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
@@ -116,8 +133,8 @@ def _handler(
         except web.HTTPException:
             raise  # an answer your function chose deliberately
         except Exception:
-            logger.exception("the %s webhook handler failed; answering 500", kind)
-            return web.Response(status=500, text="the handler failed\n")
+            logger.exception("the %s webhook handler failed; answering %d", kind, failure_status)
+            return web.Response(status=failure_status, text="the handler failed\n")
         return web.Response(status=200, text="OK\n")
 
     return handle
