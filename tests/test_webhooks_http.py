@@ -454,3 +454,20 @@ async def test_a_bounce_wrong_key_and_no_webhook(
     assert delivery is not None and delivery.status == 401 and got.bounces == []
     with pytest.raises(ValueError, match="not a recipient"):
         await fake.bounce(email_id, recipient="stranger@example.org")
+
+
+async def test_bounce_rules_bounce_mail_sent_through_the_api(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, domain: FakeDomain
+) -> None:
+    fake.webhooks.bounce_rules["gone@example.org"] = 550
+    fake.webhooks.bounce_rules["full@example.org"] = 452
+    async with receiver(fake.webhooks.key(domain)) as got:
+        domain.bounce_webhook = f"{got.url}/bounce"
+        email_id = await sent_email(client, fake, domain)
+        await fake.webhooks.drain()
+    assert [(e.recipient, e.response_code) for e in got.bounces] == [
+        ("gone@example.org", 550),
+        ("full@example.org", 452),
+    ]
+    assert all(event.email_id == email_id for event in got.bounces)
+    assert outbound(fake).emails[email_id].status == "deferred"  # the latest verdict, a 4xx

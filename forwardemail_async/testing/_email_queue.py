@@ -16,6 +16,7 @@ from ._emails_state import FakeEmail, queue_of
 from ._mime import Composed, compose
 from ._state import FakeAlias, FakeDomain, FakeUser
 from ._text import WEB_URL, format_phrase, is_email, js_boolean
+from ._webhooks import webhooks
 
 __all__ = ["queue_email"]
 
@@ -68,6 +69,7 @@ def queue_email(ctx: Ctx, who: FakeUser | FakeAlias, message: dict[str, Any]) ->
         dsn=message.get("dsn") or None,
     )
     queue.emails[email.id] = email
+    webhooks(ctx.fake).queued(email)
     return email
 
 

@@ -110,6 +110,8 @@ class FakeWebhooks:
     Reach it as ``fake.webhooks``. Settings may be changed at any time: ``inbound_attempts``,
     ``inbound_timeout``, ``bounce_attempts``, ``bounce_timeout``, ``retry_delay`` (seconds),
     ``timer`` (awaited to time an attempt out) and ``pause`` (awaited between attempts).
+    ``bounce_rules`` maps a recipient address to an SMTP code: every email queued through the
+    API to that address bounces at once, in the background (await :meth:`drain`).
     """
 
     def __init__(self, fake: FakeForwardEmail) -> None:
@@ -123,6 +125,8 @@ class FakeWebhooks:
         self.retry_delay = 2.0
         self.timer: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.pause: Callable[[float], Awaitable[None]] = _no_wait
+        self.bounce_rules: dict[str, int] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     # --- keys ----------------------------------------------------------------------------------
 
@@ -346,6 +350,31 @@ class FakeWebhooks:
             self.bounce_attempts,
             self.bounce_timeout,
         )
+
+    def queued(self, email: FakeEmail) -> None:
+        """An email was queued: bounce the recipients ``bounce_rules`` names, in the background
+        and in order, as the service's queue worker reports them one after another."""
+        failing = [
+            (recipient, self.bounce_rules[recipient.lower()])
+            for recipient in email.envelope_to
+            if recipient.lower() in self.bounce_rules
+        ]
+        if not failing:
+            return
+        task = asyncio.get_running_loop().create_task(self._bounce_all(email, failing))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _bounce_all(self, email: FakeEmail, failing: list[tuple[str, int]]) -> None:
+        for recipient, code in failing:
+            delivery = await self.bounce(email, recipient=recipient, code=code)
+            if delivery is not None and not delivery.ok:
+                return  # pMapSeries: one failed POST skips the rest of the batch
+
+    async def drain(self) -> None:
+        """Wait until every background bounce (``bounce_rules``) has been delivered or failed."""
+        while self._background:
+            await asyncio.gather(*self._background)
 
     # --- sending -------------------------------------------------------------------------------
 
