@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,9 @@ from forwardemail_async._decode.converter import converter, structure
 DATA = Path(__file__).parent / "data"
 KEY = "0123456789abcdef0123456789abcdef"
 OTHER_KEY = "fedcba9876543210fedcba9876543210"
+
+
+INBOUND_KEYS = {field.name for field in attrs.fields(webhooks.InboundEmail)} | {"from"}
 
 
 def example(name: str) -> bytes:
@@ -311,3 +315,26 @@ def test_decoding_webhooks_leaves_other_models_decoding_as_before() -> None:
         structure(
             {"id": "x", "name": "example.com", "custom_verification": "x"}, fe.Domain, what="GET"
         )
+
+
+@given(
+    contents=st.lists(st.binary(max_size=300), max_size=4),
+    extra=st.dictionaries(
+        st.text(min_size=1).filter(lambda key: key not in INBOUND_KEYS),
+        st.none() | st.booleans() | st.integers() | st.text(),
+        max_size=3,
+    ),
+)
+def test_any_attachment_bytes_and_unknown_keys_survive(
+    contents: list[bytes], extra: dict[str, object]
+) -> None:
+    payload = {
+        **extra,
+        "attachments": [
+            {"content": {"type": "Buffer", "data": list(content)}, "size": len(content)}
+            for content in contents
+        ],
+    }
+    email = webhooks.parse_inbound(json.dumps(payload).encode())
+    assert [a.content for a in email.attachments] == contents
+    assert email.extra_fields == extra

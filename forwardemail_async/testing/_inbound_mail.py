@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -210,7 +210,7 @@ def _parse(raw: bytes, now_ms: int) -> dict[str, Any]:
 
 
 def _walk(
-    part: Message,
+    part: MIMEPart,
     part_id: str,
     related: bool,
     texts: list[str],
@@ -219,7 +219,7 @@ def _walk(
 ) -> None:
     if part.is_multipart():
         related = related or part.get_content_subtype() == "related"
-        for number, child in enumerate(part.iter_parts(), start=1):  # type: ignore[attr-defined]
+        for number, child in enumerate(part.iter_parts(), start=1):
             child_id = f"{part_id}.{number}" if part_id else str(number)
             _walk(child, child_id, related, texts, htmls, found)
         return
@@ -230,7 +230,7 @@ def _walk(
         and disposition != "attachment"
         and not part.get_filename()
     ):
-        body = part.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+        body = str(part.get_content()).replace("\r\n", "\n")
         (texts if content_type == "text/plain" else htmls).append(body)
         return
     content = part.get_payload(decode=True)
