@@ -99,8 +99,8 @@ class WebhookDelivery:
 
 @attrs.define(eq=False)
 class _Keys:
-    current: str
-    previous: str | None = None
+    current: str = attrs.field(repr=False)
+    previous: str | None = attrs.field(default=None, repr=False)
     previous_until: float = 0.0  # epoch seconds
 
 
@@ -140,6 +140,8 @@ class FakeWebhooks:
 
     def set_key(self, domain: FakeDomain | str, key: str) -> None:
         """Give the domain a known key (no rotation window)."""
+        if not isinstance(key, str) or not key.strip():
+            raise ValueError("a webhook key is a non-empty string")
         self._keys[self._fake.get_domain(domain).id] = _Keys(key)
 
     def rotate_key(
