@@ -9,9 +9,10 @@ blocks of a page share their variables like the cells of a notebook, and ``await
 ``ForwardEmail()`` reaches the fake. Invisible blocks
 (``<!-- invisible-code-block: python ... -->``) seed what a page needs through ``docs``, a
 :class:`DocumentRun`. Blocks run in a scratch directory of their page, so the files they
-write (``aliases.csv``, ``invoice.pdf``) land there. After the last block every client left open is closed and the
-environment is restored. ``<!-- skip: next "requires the real API: ..." -->`` skips a block;
-``tests/test_docs.py`` refuses any other reason to skip.
+write (``aliases.csv``, ``invoice.pdf``) land there. After the last block every client left
+open is closed and the environment is restored.
+``<!-- skip: next "requires the real API: ..." -->`` skips a block; ``tests/test_docs.py``
+refuses any other reason to skip. The conventions for writers are in docs/contributing.md.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class _ServerThread:
 
     def __init__(self) -> None:
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="docs fake server", daemon=True
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="docs fake server", daemon=True
         )
         self._thread.start()
         self.server = FakeServer()
@@ -70,6 +72,7 @@ class DocumentRun:
         self._stack = contextlib.AsyncExitStack()
         self._saved_environment = {name: os.environ.get(name) for name in _ENVIRONMENT}
         self.directory = tempfile.mkdtemp(prefix="forwardemail-docs-")
+        self._clients: list[fe.ForwardEmail] = []
         self._server_thread = _ServerThread()
         self.server = self._server_thread.server
         self.fake = self.server.fake
@@ -90,12 +93,18 @@ class DocumentRun:
     def run(self, awaitable: Any) -> Any:
         return self.loop.run_until_complete(awaitable)
 
-    def close(self, namespace: dict[str, Any]) -> None:
+    def remember_clients(self, namespace: dict[str, Any]) -> None:
+        """Keep every client a block bound to a name, so a later block that rebinds the name
+        cannot orphan it before :meth:`close`."""
+        for value in namespace.values():
+            if isinstance(value, fe.ForwardEmail) and all(value is not c for c in self._clients):
+                self._clients.append(value)
+
+    def close(self) -> None:
         """Close the clients the blocks left open, stop the servers, restore the environment."""
         try:
-            for value in list(namespace.values()):
-                if isinstance(value, fe.ForwardEmail):
-                    self.run(value.close())
+            for client in self._clients:
+                self.run(client.close())
             self.run(self._stack.aclose())
             self.run(self.loop.shutdown_asyncgens())
         finally:
@@ -124,6 +133,7 @@ def evaluate(example: Example) -> None:
             run.run(result)
     finally:
         os.chdir(saved_directory)
+        run.remember_clients(example.namespace)
 
 
 def _setup(namespace: dict[str, Any]) -> None:
@@ -131,7 +141,7 @@ def _setup(namespace: dict[str, Any]) -> None:
 
 
 def _teardown(namespace: dict[str, Any]) -> None:
-    namespace["docs"].close(namespace)
+    namespace["docs"].close()
 
 
 documents = Sybil(
