@@ -69,6 +69,10 @@ class ForwardEmail:
     ``max_response_size`` caps the bytes read from one answer (128 MiB by default, ``None``
     for no cap): a longer 2xx answer raises :class:`ResponseTooLargeError`, a longer error
     answer is cut there, so a broken proxy or a hostile server cannot exhaust memory.
+    Plain ``http`` is refused for any host but loopback unless ``allow_insecure_http=True``.
+    ``clock`` is what the client reads time from and sleeps on: a ``ManualClock`` shared
+    with a fake server lets tests pass retry waits and rate-limit windows without sleeping.
+    ``accept_language`` asks for localized server messages; ``headers`` go on every request.
     """
 
     def __init__(
