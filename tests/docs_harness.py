@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +128,25 @@ def evaluate(example: Example) -> None:
     run: DocumentRun = example.namespace["docs"]
     saved_directory = os.getcwd()
     os.chdir(run.directory)
-    try:
-        result = eval(code, example.namespace)
-        if inspect.iscoroutine(result):
-            run.run(result)
-    finally:
-        os.chdir(saved_directory)
-        run.remember_clients(example.namespace)
+    # A client a block drops unclosed warns when it is freed; caught here, that is a plain
+    # failure of this block instead of an unraisable warning pytest reports later.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        try:
+            result = eval(code, example.namespace)
+            if inspect.iscoroutine(result):
+                run.run(result)
+        finally:
+            os.chdir(saved_directory)
+            run.remember_clients(example.namespace)
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    if leaks:
+        raise AssertionError(
+            "a block left something open; close the clients it makes (async with, or await "
+            f"client.close()): {leaks}"
+        )
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _setup(namespace: dict[str, Any]) -> None:
