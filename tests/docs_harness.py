@@ -50,15 +50,14 @@ class _ServerThread:
             target=self._loop.run_forever, name="docs fake server", daemon=True
         )
         self._thread.start()
-        self.server = FakeServer()
-        self._call(self.server.__aenter__())
+        self.server: FakeServer = self._call(FakeServer().start())
 
     def _call(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
 
     def stop(self) -> None:
         try:
-            self._call(self.server.__aexit__(None, None, None))
+            self._call(self.server.stop())
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
