@@ -3,6 +3,7 @@ their reason, and the site builds with ``mkdocs build --strict``."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import subprocess
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import forwardemail_async as fe
 
 from .docs_harness import DOCUMENTS, ROOT, documents
 
@@ -65,3 +68,20 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
     assert "max_response_size" in client and "BASE_URL" in client
     for page in (tmp_path / "reference").rglob("*.html"):  # Sphinx roles became code spans
         assert not re.search(r":(class|meth|func|attr|mod|exc):", page.read_text("utf-8")), page
+
+
+def test_getting_started_shows_every_client_option() -> None:
+    """The signature block of docs/getting-started.md lists each parameter of the client,
+    with its real default, so the page cannot fall behind ``ForwardEmail.__init__``."""
+    page = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    block = page[
+        page.index("fe.ForwardEmail(\n") : page.index("\n)\n", page.index("fe.ForwardEmail(\n"))
+    ]
+    shown = dict(re.findall(r"^    (\w+)=(.+?),", block, re.MULTILINE))
+    parameters = inspect.signature(fe.ForwardEmail).parameters
+    assert list(shown) == list(parameters)
+    namespace = {"fe": fe}
+    for name, parameter in parameters.items():
+        default = eval(shown[name], namespace)
+        if not isinstance(default, fe.RetryPolicy):  # shown as RetryPolicy(), defaulted from None
+            assert default == parameter.default, name
