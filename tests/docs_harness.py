@@ -159,6 +159,7 @@ def _teardown(namespace: dict[str, Any]) -> None:
 documents = Sybil(
     parsers=[CodeBlockParser(language="python", evaluator=evaluate), SkipParser()],
     patterns=list(DOCUMENTS),
+    excludes=["*/README.md"],  # "README.md" would match at any depth (benchmarks/, .venv)
     path=str(ROOT),
     setup=_setup,
     teardown=_teardown,
