@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         BulkSummary,
         OnExists,
     )
-    from ._client import API_KEY_ENV, ForwardEmail
+    from ._client import API_KEY_ENV, BASE_URL_ENV, ForwardEmail
     from ._core.clock import Clock, ManualClock, SystemClock
     from ._core.errors import (
         AlreadyExistsError,
@@ -134,6 +134,7 @@ _LAZY: dict[str, str] = {
     "APIError": "._core.errors",
     "APITimeoutError": "._core.errors",
     "API_KEY_ENV": "._client",
+    "BASE_URL_ENV": "._client",
     "AccountService": ".resources.account",
     "Alias": ".models",
     "AliasAccount": ".models",
@@ -249,6 +250,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "API_KEY_ENV",
+    "BASE_URL_ENV",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",

@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from .resources.observatory import ObservatoryService
     from .resources.push_tokens import PushTokensService
 
-__all__ = ["API_KEY_ENV", "ForwardEmail"]
+__all__ = ["API_KEY_ENV", "BASE_URL_ENV", "ForwardEmail"]
 
 API_KEY_ENV = "FORWARD_EMAIL_API_KEY"
+BASE_URL_ENV = "FORWARD_EMAIL_BASE_URL"
 
 
 class _Unset(enum.Enum):
@@ -60,19 +61,25 @@ class ForwardEmail:
 
     ``timeout`` bounds each attempt and starts only once the request has a slot under
     ``max_concurrency`` (queueing is not request time); ``retry`` decides what is retried.
-    ``api_key`` defaults to the ``FORWARD_EMAIL_API_KEY`` environment variable.
+    ``api_key`` defaults to the ``FORWARD_EMAIL_API_KEY`` environment variable and
+    ``base_url`` to ``FORWARD_EMAIL_BASE_URL`` (then the real API), so the same code can be
+    pointed at a fake server or a proxy without changing it.
     ``rate_limit=(requests, per_seconds)`` lets at most that many requests (retries included)
     start in any span of ``per_seconds``, for a key shared with other workers.
     ``max_response_size`` caps the bytes read from one answer (128 MiB by default, ``None``
     for no cap): a longer 2xx answer raises :class:`ResponseTooLargeError`, a longer error
     answer is cut there, so a broken proxy or a hostile server cannot exhaust memory.
+    Plain ``http`` is refused for any host but loopback unless ``allow_insecure_http=True``.
+    ``clock`` is what the client reads time from and sleeps on: a ``ManualClock`` shared
+    with a fake server lets tests pass retry waits and rate-limit windows without sleeping.
+    ``accept_language`` asks for localized server messages; ``headers`` go on every request.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         *,
-        base_url: str | URL = DEFAULT_BASE_URL,
+        base_url: str | URL | None = None,
         timeout: float | None = 30.0,
         connect_timeout: float | None = 10.0,
         retry: RetryPolicy | None = None,
@@ -87,6 +94,8 @@ class ForwardEmail:
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         auth = BasicCredentials.api_key(api_key) if api_key is not None else None
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO, NoReturn
 
-from forwardemail_async._client import API_KEY_ENV, ForwardEmail
+from forwardemail_async._client import API_KEY_ENV, BASE_URL_ENV, ForwardEmail
 from forwardemail_async._core.errors import ForwardEmailError
 from forwardemail_async._core.urls import DEFAULT_BASE_URL
 from forwardemail_async.cli._fake import add_fake_server_arguments, serve_fake
@@ -135,7 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="forwardemail", description="Command-line tool for the Forward Email API."
     )
     parser.add_argument(_API_KEY_FLAG, help=_API_KEY_HELP)
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="API root, e.g. a fake server")
+    parser.add_argument(
+        "--base-url",
+        help=f"API root, e.g. a fake server (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     aliases = commands.add_parser("aliases", help="list, export and import aliases")

@@ -95,7 +95,9 @@ class DomainListsMixin:
         new credentials before saving them. The server only probes the bucket (it writes
         nothing) and refuses a bucket that is publicly readable. A failure is a
         ``BadRequestError`` whose message says why ("Failed to connect to your custom S3
-        storage: Access denied", an invalid or private endpoint, missing fields).
+        storage: Access denied", an invalid or private endpoint, missing fields). The
+        server answers "Endpoint URL must start with https://" for every endpoint it will not
+        connect to, including one that does start so but does not resolve or is private.
         """
         body = drop_none(
             {
