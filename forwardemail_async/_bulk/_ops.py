@@ -31,11 +31,17 @@ from forwardemail_async._core.errors import (
 from forwardemail_async._core.urls import alias_segment
 from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Alias
+from forwardemail_async.resources._schema.aliases import (
+    ALIAS_FIELDS,
+    ALIAS_PATH,
+    ALIASES_PATH,
+    alias_matches,
+)
 
 from ._calls import Calls
 from ._pacer import StoppedError, WindowClosedError
 from ._result import BulkResult, BulkStatus
-from ._spec import AliasSpec, matches
+from ._spec import AliasSpec
 
 __all__ = ["AliasOps", "OnExists"]
 
@@ -71,16 +77,10 @@ class AliasOps:
     # --- requests ------------------------------------------------------------------------------
 
     async def _alias(self, kind: str, method: str, name: str | None, json: object = None) -> Alias:
-        # Imported here: _aliases imports this package when it loads.
-        from forwardemail_async.resources import aliases as _aliases
-
         if name is None:
-            route, params = _aliases._MANY, {"domain": self._domain}
+            route, params = ALIASES_PATH, {"domain": self._domain}
         else:
-            route, params = (
-                _aliases._ONE,
-                {"domain": self._domain, "alias": alias_segment(name)},
-            )
+            route, params = ALIAS_PATH, {"domain": self._domain, "alias": alias_segment(name)}
         response = await self._calls.send(kind, method, route, params, json)
         return structure(response.json(), Alias, what=f"{method} {route}")
 
@@ -118,7 +118,7 @@ class AliasOps:
                 return False
             if created.timestamp() >= started:
                 return True
-        return matches(alias, body)
+        return alias_matches(alias, body)
 
     # --- create ---------------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class AliasOps:
                 recovered=recovered,
             )
         changes = spec.body(creating=False)
-        if on_exists == "skip" or matches(found, changes, strict=True):
+        if on_exists == "skip" or alias_matches(found, changes, strict=True):
             return BulkResult(
                 index=index, name=spec.name, status="exists", alias=found, recovered=recovered
             )
@@ -218,15 +218,13 @@ class AliasOps:
 
     async def _put(self, index: int, spec: AliasSpec, current: Alias | None) -> BulkResult:
         """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
-        from forwardemail_async.resources import aliases as _aliases
-
         name, body = spec.name, spec.body(creating=False)
-        unsent = [field for field in _aliases._RESET_BY_UPDATE if field not in body]
+        unsent = [field for field in ALIAS_FIELDS.reset_by_update if field not in body]
         unsure: BaseException | None = None
         try:
             if unsent:
                 current = current or await self._retrieve(name)
-                body = {**_aliases._current_values(current, unsent), **body}
+                body = {**ALIAS_FIELDS.current_values(current, unsent), **body}
             for _ in range(self._max_attempts):
                 try:
                     alias = await self._alias("other", "PUT", name, body)
@@ -235,7 +233,7 @@ class AliasOps:
                 else:
                     return BulkResult(index=index, name=name, status="updated", alias=alias)
                 found = await self._check(name, unsure)
-                if found is not None and matches(found, body):
+                if found is not None and alias_matches(found, body):
                     return BulkResult(
                         index=index, name=name, status="updated", alias=found, recovered=True
                     )

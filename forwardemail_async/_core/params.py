@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 
 __all__ = [
+    "SPLIT_RE",
     "check_bool",
     "check_choice",
     "check_headers",
@@ -25,7 +26,7 @@ __all__ = [
     "query_params",
 ]
 
-_SPLIT_RE = re.compile(r"[\s,]+")
+SPLIT_RE = re.compile(r"[\s,]+")
 
 
 def drop_none(values: Mapping[str, object]) -> dict[str, object]:
@@ -91,7 +92,7 @@ def check_str_list(value: object, name: str, *, allow_empty: bool = False) -> li
     if value is None:
         return None
     if isinstance(value, str):
-        items = [part for part in _SPLIT_RE.split(value) if part]
+        items = [part for part in SPLIT_RE.split(value) if part]
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = []
         for item in value:

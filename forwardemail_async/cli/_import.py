@@ -16,11 +16,11 @@ from typing import IO
 import attrs
 
 from forwardemail_async._bulk import AliasSpec, BulkBatch, BulkSummary
-from forwardemail_async._bulk._spec import matches
 from forwardemail_async._client import ForwardEmail
 from forwardemail_async.cli._output import cell
 from forwardemail_async.cli._rows import Row
 from forwardemail_async.models import Alias
+from forwardemail_async.resources._schema.aliases import ALIAS_FIELDS
 
 __all__ = ["EXIT_FAILED", "EXIT_RATE_LIMITED", "import_aliases"]
 
@@ -47,18 +47,11 @@ def _fmt(value: object) -> str:
 
 
 def _changes(alias: Alias, spec: AliasSpec) -> list[str]:
-    """``field: old -> new`` for each field of the row that differs from the alias."""
-    body = spec.body(creating=False)
-    held = {
-        "recipients": alias.recipients or [],
-        "description": alias.description or "",
-        "labels": alias.labels or [],
-        "is_enabled": alias.is_enabled,
-    }
+    """``field: old -> new`` for each field of the row that differs from the alias (as the
+    server would store it)."""
     return [
-        f"{field}: {_fmt(held[field])} -> {_fmt(body[field])}"
-        for field in held
-        if field in body and not matches(alias, {field: body[field]})
+        f"{field}: {_fmt(held)} -> {_fmt(wanted)}"
+        for field, held, wanted in ALIAS_FIELDS.differences(alias, spec.body(creating=False))
     ]
 
 

@@ -1,9 +1,10 @@
 """Alias rows in files: reading CSV/JSON for ``aliases import``, writing them for ``export``.
 
-A row has ``name``, ``recipients``, ``description``, ``labels`` and ``is_enabled``. In CSV,
-``recipients`` and ``labels`` are one cell each (separated by spaces or commas) and
-``is_enabled`` is true/false (also yes/no, 1/0); empty cells mean "not given". In JSON the
-file is an array of objects with the same keys (lists and booleans as such).
+The columns are the alias schema's fields that have a ``column`` (today ``name``,
+``recipients``, ``description``, ``labels`` and ``is_enabled``). In CSV, list columns
+(``recipients``, ``labels``) are one cell each (separated by spaces or commas) and bool
+columns are true/false (also yes/no, 1/0); empty cells mean "not given". In JSON the file is
+an array of objects with the same keys (lists and booleans as such).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from forwardemail_async._bulk import AliasSpec
 from forwardemail_async._bulk._spec import to_spec
 from forwardemail_async.cli._output import cell
 from forwardemail_async.models import Alias
+from forwardemail_async.resources._schema.aliases import ALIAS_FIELDS
 
 __all__ = [
     "COLUMNS",
@@ -34,7 +36,10 @@ __all__ = [
     "write_rows",
 ]
 
-COLUMNS = ("name", "recipients", "description", "labels", "is_enabled")
+COLUMNS = tuple(field.name for field in ALIAS_FIELDS.columns)
+_BOOL_COLUMNS = frozenset(
+    field.name for field in ALIAS_FIELDS.columns if field.column and field.column.kind == "bool"
+)
 FileFormat = Literal["csv", "json"]
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n"})
@@ -60,7 +65,7 @@ def file_format(path: str, given: str | None) -> FileFormat:
     return "json" if path.lower().endswith(".json") else "csv"
 
 
-def _bool(text: str) -> bool | None:
+def _bool(text: str, column: str) -> bool | None:
     lowered = text.strip().lower()
     if not lowered:
         return None
@@ -68,7 +73,7 @@ def _bool(text: str) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise ValueError(f"is_enabled must be true or false, got {text!r}")
+    raise ValueError(f"{column} must be true or false, got {text!r}")
 
 
 def _from_csv(cells: Mapping[str, str | None]) -> dict[str, object]:
@@ -77,8 +82,8 @@ def _from_csv(cells: Mapping[str, str | None]) -> dict[str, object]:
         text = (raw or "").strip()
         if not text:
             continue
-        if key == "is_enabled":
-            values[key] = _bool(text)
+        if key in _BOOL_COLUMNS:
+            values[key] = _bool(text, key)
         else:
             values[key] = text
     return values
@@ -141,14 +146,15 @@ def read_rows(path: str, fmt: FileFormat) -> list[Row]:
 
 
 def alias_row(alias: Alias) -> dict[str, object]:
-    """The export row of an alias (JSON-ready)."""
-    return {
-        "name": alias.name,
-        "recipients": list(alias.recipients or []),
-        "description": alias.description or "",
-        "labels": list(alias.labels or []),
-        "is_enabled": alias.is_enabled if alias.is_enabled is not None else True,
-    }
+    """The export row of an alias (JSON-ready): each column's value, or the column's
+    ``empty`` value when the server sent none."""
+    row: dict[str, object] = {}
+    for field in ALIAS_FIELDS.columns:
+        value = getattr(alias, field.name, None)
+        if value is None and field.column is not None:
+            value = field.column.empty
+        row[field.name] = list(value) if isinstance(value, (list, tuple)) else value
+    return row
 
 
 def write_rows(rows: Iterable[Mapping[str, object]], stream: IO[str], fmt: FileFormat) -> None:

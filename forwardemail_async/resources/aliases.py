@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import date
-from functools import partial
 from typing import Literal, get_args, overload
 
 from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
@@ -15,10 +14,7 @@ from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_bool,
     check_choice,
-    check_size,
     check_str,
-    check_str_list,
-    date_param,
     drop_none,
     query_params,
 )
@@ -26,6 +22,7 @@ from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.urls import alias_path, domain_segment
 from forwardemail_async.models import Alias, AliasCredentials, ErrorCodeIfDisabled
 
+from ._schema.aliases import ALIAS_FIELDS, ALIAS_PATH, ALIASES_PATH
 from .sieve import AliasSieveScriptsService
 
 __all__ = ["AliasSort", "AliasesService", "SearchFilter"]
@@ -41,70 +38,6 @@ AliasSort = Literal[
     "created_at",
     "-created_at",
 ]
-
-_MANY = "/v1/domains/{domain}/aliases"
-_ONE = "/v1/domains/{domain}/aliases/{alias}"
-
-
-# Each settable alias field and the check that turns the Python value into its JSON value.
-_FIELD_CHECKS: dict[str, Callable[[object, str], object]] = {
-    "name": check_str,
-    "description": partial(check_str, max_length=150),
-    "labels": partial(check_str_list, allow_empty=True),
-    "is_enabled": check_bool,
-    "has_recipient_verification": check_bool,
-    "has_imap": check_bool,
-    "has_pgp": check_bool,
-    "public_key": check_str,
-    "max_quota": check_size,
-    "error_code_if_disabled": partial(check_choice, choices=get_args(ErrorCodeIfDisabled)),
-    "vacation_responder_is_enabled": check_bool,
-    "vacation_responder_start_date": date_param,
-    "vacation_responder_end_date": date_param,
-    "vacation_responder_subject": partial(check_str, max_length=100),
-    "vacation_responder_message": partial(check_str, max_length=1000),
-}
-
-
-# The real server resets these when a PUT leaves them out: validate-alias.js always fills in
-# `description` ('') and `labels` ([]), older versions also `recipients` (the account email),
-# and update-alias.js applies the whole body. The contract notes say otherwise; the source wins.
-_RESET_BY_UPDATE = ("description", "labels", "recipients")
-
-
-def _alias_body(arguments: Mapping[str, object], *, creating: bool) -> dict[str, object]:
-    """The JSON body shared by create and update, from a method's ``locals()``.
-
-    ``None`` means "leave as is" and is not sent. An empty ``recipients`` list is refused on
-    create (the server would replace it with the account's address) but allowed on update,
-    where it makes an IMAP-only alias.
-    """
-    name = arguments["name"]
-    if isinstance(name, str) and "+" in name and not name.startswith("/"):
-        raise ValueError(f"alias names cannot contain '+' (the server reserves it): {name!r}")
-    # Only the arguments given are checked: this runs once per alias in bulk provisioning.
-    body = {
-        key: check(value, key)
-        for key, check in _FIELD_CHECKS.items()
-        if (value := arguments[key]) is not None
-    }
-    if arguments["recipients"] is not None:
-        body["recipients"] = check_str_list(
-            arguments["recipients"], "recipients", allow_empty=not creating
-        )
-    return body
-
-
-def _current_values(alias: Alias, fields: Sequence[str]) -> dict[str, object]:
-    """The alias's current values of ``fields``, as an update body would carry them."""
-    values: dict[str, object] = {}
-    if "description" in fields and alias.description:
-        values["description"] = alias.description
-    if "labels" in fields and alias.labels:
-        values["labels"] = list(alias.labels)
-    if "recipients" in fields and alias.recipients is not None:
-        values["recipients"] = list(alias.recipients)
-    return values
 
 
 class AliasesService(Service):
@@ -151,7 +84,7 @@ class AliasesService(Service):
         )
         return self._requester.paginate(
             Alias,
-            _MANY,
+            ALIASES_PATH,
             path_params={"domain": domain_segment(domain)},
             query=query,
             limit=limit,
@@ -185,19 +118,21 @@ class AliasesService(Service):
         """Create an alias. Without ``name`` the server picks a random one.
 
         Without ``recipients`` the server forwards to your account's email address; an empty
-        list is refused here for that reason. A POST is not retried after it may have reached
-        the server (see the retry policy), so a connection error here means "unknown": look
-        the alias up by name before trying again.
+        list is refused here for that reason. Only argument types are checked here: the
+        server's own rules (allowed names, lengths, recipient forms) come back as
+        :class:`BadRequestError` with its message. A POST is not retried after it may have
+        reached the server (see the retry policy), so a connection error here means
+        "unknown": look the alias up by name before trying again.
         """
-        body = _alias_body(locals(), creating=True)
+        body = ALIAS_FIELDS.body(locals(), creating=True)
         return await self._requester.model(
-            Alias, "POST", _MANY, path_params={"domain": domain_segment(domain)}, json=body
+            Alias, "POST", ALIASES_PATH, path_params={"domain": domain_segment(domain)}, json=body
         )
 
     async def retrieve(self, domain: str, alias: str) -> Alias:
         """One alias, by id or name."""
         return await self._requester.model(
-            Alias, "GET", _ONE, path_params=alias_path(domain, alias)
+            Alias, "GET", ALIAS_PATH, path_params=alias_path(domain, alias)
         )
 
     async def update(
@@ -235,22 +170,23 @@ class AliasesService(Service):
         The answer's ``user`` and ``domain`` may be bare ids (some server versions do not
         populate them on update); :attr:`Alias.domain_id` works either way.
         """
-        body = _alias_body(locals(), creating=False)
+        body = ALIAS_FIELDS.body(locals(), creating=False)
         if not body:
             raise ValueError("update() needs at least one field to change")
         if not isinstance(keep_unsent, bool):
             raise TypeError("keep_unsent must be a bool")
-        unsent = [field for field in _RESET_BY_UPDATE if field not in body]
+        unsent = [field for field in ALIAS_FIELDS.reset_by_update if field not in body]
         if keep_unsent and unsent:
-            body = {**_current_values(await self.retrieve(domain, alias), unsent), **body}
+            current = await self.retrieve(domain, alias)
+            body = {**ALIAS_FIELDS.current_values(current, unsent), **body}
         return await self._requester.model(
-            Alias, "PUT", _ONE, path_params=alias_path(domain, alias), json=body
+            Alias, "PUT", ALIAS_PATH, path_params=alias_path(domain, alias), json=body
         )
 
     async def delete(self, domain: str, alias: str) -> Alias:
         """Delete an alias; returns it as it was."""
         return await self._requester.model(
-            Alias, "DELETE", _ONE, path_params=alias_path(domain, alias)
+            Alias, "DELETE", ALIAS_PATH, path_params=alias_path(domain, alias)
         )
 
     def create_many(
@@ -374,27 +310,19 @@ class AliasesService(Service):
         Returns the credentials, or, with ``emailed_instructions=<address>``, the server's
         confirmation text (the password is then emailed, not returned). An alias that already
         has a password needs its current ``password`` (keeps the mailbox) or
-        ``is_override=True`` (wipes it).
+        ``is_override=True`` (wipes it), not both; the server refuses weak passwords and
+        quotes in them (:class:`BadRequestError`).
         """
-        if password is not None and is_override:
-            raise ValueError(
-                "pass either password= (keep the mailbox) or is_override=True, not both"
-            )
-        for secret_name, secret in (("new_password", new_password), ("password", password)):
-            text = check_str(secret, secret_name)
-            if text is not None and ("'" in text or '"' in text):
-                # The server refuses these characters; say so before sending the secret.
-                raise ValueError(f"{secret_name} cannot contain quotes or apostrophes")
         body = drop_none(
             {
-                "new_password": new_password,
-                "password": password,
+                "new_password": check_str(new_password, "new_password"),
+                "password": check_str(password, "password"),
                 "is_override": check_bool(is_override, "is_override"),
                 "emailed_instructions": check_str(emailed_instructions, "emailed_instructions"),
             }
         )
         path_params = alias_path(domain, alias)
-        route = _ONE + "/generate-password"
+        route = ALIAS_PATH + "/generate-password"
         if emailed_instructions is not None:
             return await self._requester.text("POST", route, path_params=path_params, json=body)
         return await self._requester.model(

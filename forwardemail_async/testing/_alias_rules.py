@@ -64,6 +64,9 @@ _RESERVED = frozenset(
 )
 _ADJECTIVES = ("amber", "brave", "calm", "clever", "eager", "gentle", "lucky", "quiet", "swift")
 _NOUNS = ("badger", "comet", "falcon", "harbor", "maple", "otter", "pebble", "river", "willow")
+# The alias model's maxlength on the responder's texts, with mongoose's own message.
+_VACATION_TEXT_LIMITS = (("subject", 100), ("message", 1000))
+_MAX_LENGTH = "Path `{path}` (`{value}`) is longer than the maximum allowed length ({limit})."
 _VACATION_FIELDS = (
     "vacation_responder_is_enabled",
     "vacation_responder_start_date",
@@ -249,6 +252,11 @@ def check_alias(store: Store, alias: FakeAlias, group: str, *, renamed: bool) ->
         raise BoomError(400, phrases.FAILED_TO_PROCESS_PUBLIC_KEY)
     if len(alias.description) > 150:
         raise BoomError(400, format_phrase(phrases.DESCRIPTION_TOO_LONG, alias.description))
+    for field, limit in _VACATION_TEXT_LIMITS:
+        text = alias.vacation_responder.get(field) or ""
+        if len(text) > limit:
+            path = f"vacation_responder.{field}"
+            raise BoomError(400, _MAX_LENGTH.format(path=path, value=text, limit=limit))
     if renamed and store.alias_named(domain, name) is not None:
         raise BoomError(400, phrases.ALIAS_ALREADY_EXISTS)
 

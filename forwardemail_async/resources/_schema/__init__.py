@@ -1,0 +1,145 @@
+"""Request schemas: each writable field of a resource, declared once.
+
+A :class:`Field` says everything the client knows about one body field: its name, its type as
+the typed methods spell it, the check that turns a Python value into its JSON value (types
+only: the server is the authority on what values it accepts), and, where the field can be
+read back, how the server stores what was sent. A :class:`Schema` is the ordered tuple of a
+resource's fields; the resource's ``create``/``update`` bodies, bulk comparison, CLI columns
+and dry-run diffs are all computed from it, and ``tests/test_schema.py`` holds every typed
+signature (names, types, defaults) against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Generic, Literal, TypeVar
+
+import attrs
+
+__all__ = ["Column", "Encoder", "Field", "Schema"]
+
+Model = TypeVar("Model")
+# Checks a value's type and returns its JSON form; the str is the argument's name (for errors).
+Encoder = Callable[[object, str], object]
+
+
+def _same(value: object) -> object:
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Column:
+    """How a field is a column of an import/export file: ``kind`` says how a CSV cell is read
+    (``"bool"``: true/false; ``"text"`` and ``"list"``: as written) and ``empty`` is what an
+    export writes when the server sent nothing."""
+
+    kind: Literal["text", "list", "bool"]
+    empty: object = None
+
+
+@attrs.frozen(kw_only=True)
+class Field(Generic[Model]):
+    """One writable field of a request body.
+
+    ``annotation`` is the parameter type exactly as the typed methods write it (the tests
+    compare them). ``encode`` checks and encodes a given value (``None`` is never passed: it
+    means "not sent"); ``encode_create`` replaces it on create where the two differ.
+    ``held`` reads the model's value in comparable form (``None`` when the model does not
+    carry the field), and ``normalise`` turns a sent value into that form, as the server
+    stores it. ``column``: the field's place in import/export files, if it has one.
+    ``reset_by_update``: the server resets the field when an update leaves it out.
+    """
+
+    name: str
+    annotation: str
+    encode: Encoder
+    encode_create: Encoder | None = None
+    held: Callable[[Model], object] | None = None
+    normalise: Callable[[object], object] = _same
+    column: Column | None = None
+    reset_by_update: bool = False
+
+
+@attrs.frozen
+class Schema(Generic[Model]):
+    """The writable fields of one resource, in signature order."""
+
+    fields: tuple[Field[Model], ...]
+    by_name: Mapping[str, Field[Model]] = attrs.field(init=False)
+
+    @by_name.default
+    def _index(self) -> Mapping[str, Field[Model]]:
+        return {field.name: field for field in self.fields}
+
+    def __iter__(self) -> Iterator[Field[Model]]:
+        return iter(self.fields)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The field names, in order."""
+        return tuple(self.by_name)
+
+    @property
+    def columns(self) -> tuple[Field[Model], ...]:
+        """The fields that are columns of import/export files, in order."""
+        return tuple(field for field in self.fields if field.column is not None)
+
+    @property
+    def reset_by_update(self) -> tuple[str, ...]:
+        """The fields the server resets when an update leaves them out."""
+        return tuple(field.name for field in self.fields if field.reset_by_update)
+
+    def body(self, values: Mapping[str, object], *, creating: bool) -> dict[str, object]:
+        """The JSON body from ``values`` (a method's ``locals()`` or a spec's fields): each
+        schema field whose value is not ``None``, checked and encoded. Only the fields given
+        are checked: this runs once per alias in bulk provisioning."""
+        body: dict[str, object] = {}
+        for field in self.fields:
+            value = values[field.name]
+            if value is not None:
+                encode = (field.encode_create if creating else None) or field.encode
+                body[field.name] = encode(value, field.name)
+        return body
+
+    def current_values(self, model: Model, names: tuple[str, ...] | list[str]) -> dict[str, object]:
+        """The model's values of ``names`` as a body would carry them (absent and blank ones
+        left out), to re-send fields an update would otherwise reset."""
+        values: dict[str, object] = {}
+        for name in names:
+            value = getattr(model, name)
+            if value is None or value == "":
+                continue
+            values[name] = list(value) if isinstance(value, (list, tuple)) else value
+        return values
+
+    def matches(self, model: Model, body: Mapping[str, object], *, strict: bool = False) -> bool:
+        """Whether ``model`` already holds every value of ``body`` that can be read back,
+        each compared as the server stores it. A field the model does not carry (or that
+        the server left out of its answer) is not compared, unless ``strict``: then a field
+        the model cannot show means "no match"."""
+        for name, wanted in body.items():
+            field = self.by_name.get(name)
+            if field is None or field.held is None:
+                if strict:
+                    return False
+                continue
+            held = field.held(model)
+            if held is not None and field.normalise(wanted) != held:
+                return False
+        return True
+
+    def differences(
+        self, model: Model, body: Mapping[str, object]
+    ) -> list[tuple[str, object, object]]:
+        """``(field, held, wanted)`` for each readable field of ``body`` whose value differs
+        from the model's (``held`` as the model shows it, empty values as the column's)."""
+        changes: list[tuple[str, object, object]] = []
+        for name, wanted in body.items():
+            field = self.by_name.get(name)
+            if field is None or field.held is None or self.matches(model, {name: wanted}):
+                continue
+            shown = getattr(model, name, None)
+            if shown is None and field.column is not None:
+                shown = field.column.empty
+            changes.append((name, shown, wanted))
+        return changes
