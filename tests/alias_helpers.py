@@ -72,3 +72,26 @@ def refused_before_sending(
         assert len(fake.requests) == before
 
     return test
+
+
+def refused_by_the_server(
+    refusals: Sequence[Refusal],
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    """The test that each call breaking one of the server's rules reaches it exactly once and
+    comes back as the typed error (``exc``) carrying the server's message (``match``)."""
+
+    @pytest.mark.parametrize(("call", "exc", "match"), refusals)
+    async def test(
+        session: fe.AliasSession,
+        fake: FakeForwardEmail,
+        call: Callable[[fe.AliasSession], object],
+        exc: type[Exception],
+        match: str,
+    ) -> None:
+        before = len(fake.requests)
+        with pytest.raises(exc) as info:
+            await invoke(call, session)
+        assert isinstance(info.value, fe.APIError) and match in info.value.message
+        assert len(fake.requests) == before + 1
+
+    return test

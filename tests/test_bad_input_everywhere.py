@@ -4,7 +4,8 @@ Every method that puts a caller's value into a URL path is listed below with the
 value it takes: an opaque id or name (``/ ? # %`` are refused), a free-text name that may
 hold them (percent-encoded into one segment instead), an ObjectId, a domain or IP. Each bad
 value must raise ``ValueError``/``TypeError`` and leave ``fake.requests`` empty. Header
-values, client options and ``base_url`` get the same treatment.
+values, client options and ``base_url`` get the same treatment. Values that go into a query
+or a body are only type-checked: the server's 400 is the answer to a bad one.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ OPAQUE: dict[str, Call] = {
     "domains.test_s3_connection": lambda c, s, v: c.domains.test_s3_connection(v),
     "domains.update_allowlist": lambda c, s, v: c.domains.update_allowlist(v, ["a.example"]),
     "domains.update_denylist": lambda c, s, v: c.domains.update_denylist(v, ["a.example"]),
-    "domains.create": lambda c, s, v: c.domains.create(v),
     "catch_all.list": lambda c, s, v: c.domains.catch_all_passwords.list(v),
     "catch_all.create": lambda c, s, v: c.domains.catch_all_passwords.create(v),
     "catch_all.delete(domain)": lambda c, s, v: c.domains.catch_all_passwords.delete(v, OID),
@@ -81,10 +81,8 @@ OPAQUE: dict[str, Call] = {
         DOMAIN, v, "n", "keep;"
     ),
     "observatory.dmarc_summary": lambda c, s, v: c.observatory.dmarc_summary(v),
-    "observatory.lookup": lambda c, s, v: c.observatory.lookup(v),
     "observatory.blacklists": lambda c, s, v: c.observatory.blacklists(v),
     "observatory.dns_history": lambda c, s, v: c.observatory.dns_history(v),
-    "observatory.add_monitor": lambda c, s, v: c.observatory.add_monitor(v),
     "observatory.remove_monitor": lambda c, s, v: c.observatory.remove_monitor(v),
 }
 
@@ -94,13 +92,22 @@ OBJECT_IDS: dict[str, Call] = {
     "members.update(member)": lambda c, s, v: c.domains.members.update(DOMAIN, v, group="user"),
     "members.delete(member)": lambda c, s, v: c.domains.members.delete(DOMAIN, v),
     "push_tokens.delete": lambda c, s, v: c.push_tokens.delete(v),
-    "push_tokens.list(alias_id)": lambda c, s, v: c.push_tokens.list(alias_id=v),
-    "push_tokens.delete_all(alias_id)": lambda c, s, v: c.push_tokens.delete_all(alias_id=v),
     "messages.retrieve": lambda c, s, v: s.messages.retrieve(v),
     "messages.update": lambda c, s, v: s.messages.update(v, flags=["\\Seen"]),
     "messages.delete": lambda c, s, v: s.messages.delete(v),
     "session.push_tokens.delete": lambda c, s, v: s.push_tokens.delete(v),
 }
+
+# Values that go into a query string or a JSON body, not the path: only their type is the
+# client's to check; what a valid domain, subject or id is, the server says (400).
+BODY_VALUES: dict[str, Call] = {
+    "domains.create": lambda c, s, v: c.domains.create(v),
+    "observatory.lookup": lambda c, s, v: c.observatory.lookup(v),
+    "observatory.add_monitor": lambda c, s, v: c.observatory.add_monitor(v),
+    "push_tokens.list(alias_id)": lambda c, s, v: c.push_tokens.list(alias_id=v),
+    "push_tokens.delete_all(alias_id)": lambda c, s, v: c.push_tokens.delete_all(alias_id=v),
+}
+NOT_STR: list[object] = [42, b"x", ["a"], 1.5]
 
 # Methods taking free text (a sieve script name, a folder path, a CardDAV/CalDAV id, a
 # Message-ID): "/", "?", "#", "%" are legal there and must stay inside the segment.
@@ -201,6 +208,32 @@ async def test_object_ids_refuse_anything_else(
 ) -> None:
     bad = ALWAYS_BAD + PATH_CHANGING + NOT_OBJECT_IDS
     await _all_refused(fake, OBJECT_IDS[name], client, session, bad)
+
+
+@pytest.mark.parametrize("name", sorted(BODY_VALUES))
+async def test_body_values_refuse_only_wrong_types(
+    client: fe.ForwardEmail, session: fe.AliasSession, fake: FakeForwardEmail, name: str
+) -> None:
+    await _all_refused(fake, BODY_VALUES[name], client, session, NOT_STR)
+
+
+@pytest.mark.parametrize("name", sorted(BODY_VALUES))
+async def test_body_values_meet_the_servers_rules_there(
+    client: fe.ForwardEmail,
+    session: fe.AliasSession,
+    fake: FakeForwardEmail,
+    user: FakeUser,
+    name: str,
+) -> None:
+    # Well-formed HTTP whatever the text: each bad value is one request and the server's
+    # 400 with its message, never a local refusal.
+    fake.add_domain(user, DOMAIN)
+    for value in ["", "a/b", "a b", "example..com", OID[:-1]]:
+        before = len(fake.requests)
+        with pytest.raises(fe.BadRequestError) as info:
+            await _invoke(BODY_VALUES[name], client, session, value)
+        assert info.value.message
+        assert len(fake.requests) == before + 1
 
 
 @pytest.mark.parametrize("name", sorted(FREE_TEXT))

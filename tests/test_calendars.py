@@ -9,7 +9,7 @@ import pytest
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail
 
-from .alias_helpers import refused_before_sending
+from .alias_helpers import refused_before_sending, refused_by_the_server
 
 
 def ical(summary: str, start: str, end: str, *, uid: str = "u1", extra: str = "") -> str:
@@ -197,14 +197,13 @@ async def test_server_refuses_bad_sort_and_ranges(session: fe.AliasSession) -> N
 
 test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
-        (lambda s: s.calendars.create(""), ValueError, "blank"),
         (lambda s: s.calendars.create(None), TypeError, "name"),
         (lambda s: s.calendars.create("x", order="1"), TypeError, "order"),
         (lambda s: s.calendars.update("x"), ValueError, "update"),
         (lambda s: s.calendars.retrieve(""), ValueError, "calendar"),
         (lambda s: s.calendars.delete("a\nb"), ValueError, "calendar"),
-        (lambda s: s.calendar_events.create("c", "not ical"), ValueError, "ical"),
-        (lambda s: s.calendar_events.create("", LUNCH), ValueError, "calendar_id"),
+        (lambda s: s.calendar_events.create("c", None), TypeError, "ical"),
+        (lambda s: s.calendar_events.create(None, LUNCH), TypeError, "calendar_id"),
         (lambda s: s.calendar_events.update("e"), ValueError, "update"),
         (lambda s: s.calendar_events.list(sort="name"), ValueError, "sort"),
         (lambda s: s.calendar_events.list(sort=[]), TypeError, "sort"),
@@ -223,5 +222,13 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
             "before",
         ),
         (lambda s: s.calendar_events.list(limit=101), ValueError, "limit"),
+    ]
+)
+
+test_the_servers_rules_come_back_as_its_400 = refused_by_the_server(
+    [
+        (lambda s: s.calendars.create(""), fe.BadRequestError, "Calendar name is required."),
+        (lambda s: s.calendar_events.create("c", ""), fe.BadRequestError, "iCal data is required"),
+        (lambda s: s.calendar_events.create("", LUNCH), fe.BadRequestError, "Calendar ID is"),
     ]
 )

@@ -7,7 +7,7 @@ import pytest
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail, _contacts
 
-from .alias_helpers import refused_before_sending
+from .alias_helpers import refused_before_sending, refused_by_the_server
 
 VCARD = "BEGIN:VCARD\nVERSION:3.0\nUID:vc-1\nN:Lovelace;Ada;;;\nEMAIL:ada@example.org\nEND:VCARD"
 
@@ -130,7 +130,7 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
         (lambda s: s.contacts.create(full_name="x", emails="a@b.c"), TypeError, "emails"),
         (lambda s: s.contacts.create(full_name="x", emails=[{"value": ""}]), ValueError, "emails"),
         (lambda s: s.contacts.create(full_name="x", is_group="yes"), TypeError, "is_group"),
-        (lambda s: s.contacts.create(full_name="x", contact_id=""), ValueError, "contact_id"),
+        (lambda s: s.contacts.create(full_name="x", contact_id=5), TypeError, "contact_id"),
         (lambda s: s.contacts.retrieve(""), ValueError, "contact"),
         (lambda s: s.contacts.retrieve(".."), ValueError, "contact"),
         (lambda s: s.contacts.update("x"), ValueError, "update"),
@@ -138,5 +138,16 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
         (lambda s: s.contacts.update("x", full_name="y", if_match=""), TypeError, "if_match"),
         (lambda s: s.contacts.delete("x", if_match="a\r\nb"), ValueError, "If-Match"),
         (lambda s: s.contacts.list(limit=10001), ValueError, "limit"),
+        (lambda s: s.contacts.create(full_name="x", uid=[]), TypeError, "uid"),
+    ]
+)
+
+test_the_servers_rules_come_back_as_its_400 = refused_by_the_server(
+    [
+        (
+            lambda s: s.contacts.create(full_name="x", contact_id=""),
+            fe.BadRequestError,
+            "Contact ID must be a valid string.",
+        ),
     ]
 )

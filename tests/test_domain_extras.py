@@ -15,6 +15,8 @@ from forwardemail_async.testing import (
     catch_all_passwords,
 )
 
+from .server_rules import server_refuses
+
 DOMAIN = "example.com"
 
 
@@ -89,15 +91,16 @@ async def test_catch_all_passwords_need_an_admin_and_a_paid_domain(
 
 
 async def test_catch_all_passwords_check_input_before_sending(
-    client: fe.ForwardEmail, fake: FakeForwardEmail
+    client: fe.ForwardEmail, fake: FakeForwardEmail, domain: FakeDomain
 ) -> None:
     with pytest.raises(ValueError, match="token_id"):
         await client.domains.catch_all_passwords.delete(DOMAIN, "not-an-id")
-    with pytest.raises(ValueError, match="quotes"):
-        await client.domains.catch_all_passwords.create(DOMAIN, new_password='say "hi" 123')
     with pytest.raises(TypeError, match="description"):
         await client.domains.catch_all_passwords.create(DOMAIN, description=5)  # type: ignore[arg-type]
     assert fake.requests == []
+    # Which characters a password may hold is the server's rule.
+    create = client.domains.catch_all_passwords.create(DOMAIN, new_password='say "hi" 123')
+    await server_refuses(fake, create, "Quotes and apostrophes cannot be used")
 
 
 # --- invites ------------------------------------------------------------------------------------
@@ -191,19 +194,24 @@ async def test_accept_an_unknown_invite_fails(
 
 
 async def test_invites_check_input_before_sending(
-    client: fe.ForwardEmail, fake: FakeForwardEmail
+    client: fe.ForwardEmail, fake: FakeForwardEmail, domain: FakeDomain
 ) -> None:
+    # The invite reference goes into the URL path: held to its exact form.
     with pytest.raises(ValueError, match="not a domain name"):
         await client.domains.invites.accept("example.com")
     with pytest.raises(ValueError, match="hex"):
         await client.domains.invites.accept("short")
-    with pytest.raises(ValueError, match="group"):
-        await client.domains.invites.create(DOMAIN, email="a@example.org", group="owner")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="email"):
-        await client.domains.invites.create(DOMAIN, email="nope", group="user")
-    with pytest.raises(ValueError, match="email"):
-        await client.domains.invites.delete(DOMAIN, email="nope")
+    with pytest.raises(TypeError, match="email"):
+        await client.domains.invites.create(DOMAIN, email=None, group="user")  # type: ignore[arg-type]
     assert fake.requests == []
+    # Groups and address forms are the server's rules: its 400 and message.
+    invites = client.domains.invites
+    owner = invites.create(DOMAIN, email="a@example.org", group="owner")  # type: ignore[arg-type]
+    await server_refuses(fake, owner, "Group was invalid")
+    await server_refuses(
+        fake, invites.create(DOMAIN, email="nope", group="user"), "Email address was invalid."
+    )
+    await server_refuses(fake, invites.delete(DOMAIN, email="nope"), "Email address was invalid.")
 
 
 # --- members ------------------------------------------------------------------------------------
@@ -255,13 +263,15 @@ async def test_members_need_an_admin_and_a_paid_domain(
 
 
 async def test_members_check_input_before_sending(
-    client: fe.ForwardEmail, fake: FakeForwardEmail
+    client: fe.ForwardEmail, fake: FakeForwardEmail, member: FakeUser
 ) -> None:
     with pytest.raises(ValueError, match="member_user_id"):
         await client.domains.members.delete(DOMAIN, "member@example.net")
-    with pytest.raises(ValueError, match="group"):
+    with pytest.raises(TypeError, match="group"):
         await client.domains.members.update(DOMAIN, "0" * 24, group=None)  # type: ignore[arg-type]
     assert fake.requests == []
+    owner = client.domains.members.update(DOMAIN, member.id, group="owner")  # type: ignore[arg-type]
+    await server_refuses(fake, owner, "Group was invalid")
 
 
 def test_sub_services_hang_off_domains() -> None:

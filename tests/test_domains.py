@@ -7,6 +7,8 @@ import pytest
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
+from .server_rules import server_refuses
+
 
 async def test_create_retrieve_update_delete(
     client: fe.ForwardEmail, fake: FakeForwardEmail
@@ -107,19 +109,46 @@ async def test_free_plan_gets_payment_required(
     assert "upgrade" in info.value.message.lower()
 
 
-async def test_update_needs_a_change_and_validates_before_sending(
+async def test_update_needs_a_change_and_checks_types_before_sending(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:
     before = len(fake.requests)
     with pytest.raises(ValueError, match="at least one"):
         await client.domains.update("example.com")
-    with pytest.raises(ValueError, match="smtp_port"):
-        await client.domains.update("example.com", smtp_port=70000)
-    with pytest.raises(ValueError, match="retention_days"):
-        await client.domains.update("example.com", retention_days=31)
+    with pytest.raises(TypeError, match="smtp_port"):
+        await client.domains.update("example.com", smtp_port=25.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="retention_days"):
+        await client.domains.update("example.com", retention_days="31")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="max_quota_per_alias"):
         await client.domains.update("example.com", max_quota_per_alias=10)  # type: ignore[arg-type]
     assert len(fake.requests) == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"smtp_port": 70000}, "Invalid port number."),
+        ({"smtp_port": "abc"}, "Invalid port number."),
+        ({"retention_days": 31}, "31"),
+        ({"bounce_webhook": "http://127.0.0.1/x"}, "Localhost and private IP addresses"),
+    ],
+)
+async def test_the_servers_domain_rules_come_back_as_its_400(
+    client: fe.ForwardEmail,
+    fake: FakeForwardEmail,
+    user: FakeUser,
+    kwargs: dict[str, object],
+    message: str,
+) -> None:
+    fake.add_domain(user, "rules.example")
+    await server_refuses(fake, client.domains.update("rules.example", **kwargs), message)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["example..com", "under_score.example", "a@b.example", " "])
+async def test_the_server_judges_new_domain_names(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, name: str
+) -> None:
+    await server_refuses(fake, client.domains.create(name), "Domain name was invalid")
 
 
 async def test_bad_credentials(server: FakeServer, clock: fe.ManualClock) -> None:

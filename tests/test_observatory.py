@@ -18,6 +18,8 @@ from forwardemail_async.testing import (
     observatory,
 )
 
+from .server_rules import server_refuses
+
 JAN_1 = 1_735_689_600_000  # 2025-01-01T00:00:00Z in epoch ms
 
 
@@ -202,15 +204,13 @@ async def test_the_authenticated_routes_need_the_key(anonymous: fe.ForwardEmail)
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda o: o.lookup("not a domain"), ValueError),
-        (lambda o: o.lookup("localhost"), ValueError),
         (lambda o: o.lookup(5), TypeError),
-        (lambda o: o.lookup("example.com", type="host"), ValueError),
+        (lambda o: o.lookup("example.com", type=1), TypeError),
+        # Subjects that go into the URL path: a domain name or an IP address, nothing else.
         (lambda o: o.blacklists("example.com/../x"), ValueError),
         (lambda o: o.dns_history(""), ValueError),
         (lambda o: o.dmarc_summary("192.0.2.1"), ValueError),
-        (lambda o: o.add_monitor("exa mple.com"), ValueError),
-        (lambda o: o.remove_monitor("example.com", type="domains"), ValueError),
+        (lambda o: o.remove_monitor("not a domain"), ValueError),
     ],
 )
 async def test_bad_input_is_refused_before_sending(
@@ -219,3 +219,18 @@ async def test_bad_input_is_refused_before_sending(
     with pytest.raises(error):
         await call(client.observatory)  # type: ignore[operator]
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda o: o.lookup("not a domain"), "Invalid domain name"),
+        (lambda o: o.lookup("localhost"), "Invalid domain name"),
+        (lambda o: o.lookup("example.com", type="host"), "is not a valid enum value"),
+        (lambda o: o.add_monitor("exa mple.com"), "Invalid domain name"),
+    ],
+)
+async def test_the_servers_subject_rules_come_back_as_its_400(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, call: object, message: str
+) -> None:
+    await server_refuses(fake, call(client.observatory), message)  # type: ignore[operator]

@@ -19,6 +19,7 @@ from forwardemail_async.testing import (
 )
 
 from .alias_helpers import DOMAIN, open_session
+from .server_rules import server_refuses
 
 APNS = "a" * 64
 FCM = "fcm-registration:" + "x" * 40
@@ -180,32 +181,48 @@ async def test_the_fake_wants_a_token_or_alias_credentials(server: FakeServer) -
 
 
 @pytest.mark.parametrize(
-    ("call", "error"),
+    "call",
     [
-        (lambda s: s.create("ios", APNS, alias_id="0" * 24), ValueError),
-        (lambda s: s.create("apns", "not-hex", alias_id="0" * 24), ValueError),
-        (lambda s: s.create("apns", 42, alias_id="0" * 24), TypeError),
-        (lambda s: s.create("fcm", "short", alias_id="0" * 24), ValueError),
-        (lambda s: s.create("unified-push", "http://x.example/up", alias_id="0" * 24), ValueError),
-        (
-            lambda s: s.create("web-push", {"endpoint": "https://x.example"}, alias_id="0" * 24),
-            ValueError,
-        ),
-        (lambda s: s.create("web-push", "[]", alias_id="0" * 24), ValueError),
-        (lambda s: s.create("fcm", FCM, device_name="d" * 256, alias_id="0" * 24), ValueError),
-        (lambda s: s.create("fcm", FCM), ValueError),  # alias_id is required with the key
-        (lambda s: s.list(alias_id="me@example.com"), ValueError),
-        (lambda s: s.list(alias_id="0" * 24, platform="sms"), ValueError),
-        (lambda s: s.delete("x", alias_id="0" * 24), ValueError),
-        (lambda s: s.delete_all(), ValueError),
+        lambda s: s.create("apns", 42, alias_id="0" * 24),
+        lambda s: s.create(None, APNS, alias_id="0" * 24),
+        lambda s: s.create("fcm", FCM, device_name=5, alias_id="0" * 24),
+        lambda s: s.list(alias_id=24),
+        lambda s: s.delete("x", alias_id="0" * 24),  # the token id goes into the path
     ],
 )
 async def test_bad_input_is_refused_before_sending(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, call: object, error: type[Exception]
+    client: fe.ForwardEmail, fake: FakeForwardEmail, call: object
 ) -> None:
-    with pytest.raises(error):
+    with pytest.raises((TypeError, ValueError)):
         await call(client.push_tokens)  # type: ignore[operator]
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s, a: s.create("ios", APNS, alias_id=a), "platform is required"),
+        (lambda s, a: s.create("apns", "not-hex", alias_id=a), "APNs token must be"),
+        (lambda s, a: s.create("fcm", "short", alias_id=a), "FCM token must be at least"),
+        (
+            lambda s, a: s.create("unified-push", "http://x.example/up", alias_id=a),
+            "UnifiedPush token must be a valid HTTPS endpoint URL.",
+        ),
+        (
+            lambda s, a: s.create("web-push", {"endpoint": "https://x.example"}, alias_id=a),
+            "Web Push subscription must include keys object.",
+        ),
+        (lambda s, a: s.create("web-push", "[]", alias_id=a), "Web Push token must be"),
+        (lambda s, a: s.create("fcm", FCM, device_name="d" * 256, alias_id=a), "device_name"),
+        (lambda s, a: s.create("fcm", FCM), "alias_id is required"),
+        (lambda s, a: s.list(alias_id="me@example.com"), "alias_id must be a valid ObjectId."),
+        (lambda s, a: s.delete_all(), "alias_id is required"),
+    ],
+)
+async def test_the_servers_token_rules_come_back_as_its_400(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, alias: FakeAlias, call: object, message: str
+) -> None:
+    await server_refuses(fake, call(client.push_tokens, alias.id), message)  # type: ignore[operator]
 
 
 async def test_an_alias_session_takes_no_alias_id(

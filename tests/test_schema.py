@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -21,24 +23,30 @@ from forwardemail_async.cli._import import _changes
 from forwardemail_async.cli._rows import COLUMNS, alias_row
 from forwardemail_async.resources._schema import Column, Field, Schema
 from forwardemail_async.resources._schema.aliases import ALIAS_FIELDS, alias_matches
+from forwardemail_async.resources._schema.domains import DOMAIN_CREATE_FIELDS, DOMAIN_UPDATE_FIELDS
 from forwardemail_async.resources.aliases import AliasesService
+from forwardemail_async.resources.domains import DomainsService
 
 # Arguments of the typed methods that are not alias fields.
-_NOT_FIELDS = {"self", "domain", "alias", "keep_unsent"}
+_NOT_FIELDS = {"self", "domain", "alias", "keep_unsent"}  # path values and options
+
+
+def method_problems(method: Callable[..., object], schema: Schema[Any]) -> list[str]:
+    """How ``method``'s keyword arguments differ from ``schema`` (names, order, types,
+    defaults); empty when they agree."""
+    params = inspect.signature(method).parameters.values()
+    got = [(p.name, p.annotation, p.default, p.kind) for p in params if p.name not in _NOT_FIELDS]
+    want = [(f.name, f.annotation, None, inspect.Parameter.KEYWORD_ONLY) for f in schema]
+    if got == want:
+        return []
+    missing = [f"    {n}: {a} = None," for n, a, d, k in want if (n, a, d, k) not in got]
+    return [f"{method.__qualname__} differs; add or fix:\n" + "\n".join(missing)]
 
 
 def signature_problems(schema: Schema[fe.Alias]) -> list[str]:
-    """What each typed signature lacks or has beyond ``schema`` (empty when they agree)."""
-    problems: list[str] = []
-    for method in (AliasesService.create, AliasesService.update):
-        params = inspect.signature(method).parameters.values()
-        got = [
-            (p.name, p.annotation, p.default, p.kind) for p in params if p.name not in _NOT_FIELDS
-        ]
-        want = [(f.name, f.annotation, None, inspect.Parameter.KEYWORD_ONLY) for f in schema]
-        if got != want:
-            missing = [f"    {n}: {a} = None," for n, a, d, k in want if (n, a, d, k) not in got]
-            problems.append(f"{method.__qualname__} differs; add or fix:\n" + "\n".join(missing))
+    """What each typed alias signature lacks or has beyond ``schema`` (empty when they agree)."""
+    problems = method_problems(AliasesService.create, schema)
+    problems += method_problems(AliasesService.update, schema)
     spec: list[tuple[str, object, object]] = [
         (a.name, a.type, a.default) for a in attrs.fields(fe.AliasSpec)
     ]
@@ -55,6 +63,20 @@ def signature_problems(schema: Schema[fe.Alias]) -> list[str]:
 
 def test_typed_signatures_match_the_schema() -> None:
     assert signature_problems(ALIAS_FIELDS) == []
+    assert method_problems(DomainsService.create, DOMAIN_CREATE_FIELDS) == []
+    assert method_problems(DomainsService.update, DOMAIN_UPDATE_FIELDS) == []
+
+
+def test_domain_bodies_come_from_the_schema() -> None:
+    values = dict.fromkeys(DOMAIN_UPDATE_FIELDS.names) | {
+        "smtp_port": 2525,
+        "ignore_mx_check": False,
+    }
+    # A port goes as a string (the server ignores a JSON number); booleans as booleans.
+    assert DOMAIN_UPDATE_FIELDS.body(values, creating=False) == {
+        "smtp_port": "2525",
+        "ignore_mx_check": False,
+    }
 
 
 _NICKNAME = Field[fe.Alias](

@@ -141,11 +141,11 @@ async def test_alias_auth_without_imap_is_refused(
 
 test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
-        (lambda s: s.sieve_scripts.create("", SCRIPT), ValueError, "name"),
-        (lambda s: s.sieve_scripts.create("x", "  "), ValueError, "content"),
+        (lambda s: s.sieve_scripts.create(None, SCRIPT), TypeError, "name"),
+        (lambda s: s.sieve_scripts.create("x", b"keep;"), TypeError, "content"),
         (lambda s: s.sieve_scripts.create("x", SCRIPT, activate="yes"), TypeError, "activate"),
         (lambda s: s.sieve_scripts.retrieve(""), ValueError, "script"),
-        (lambda s: s.sieve_scripts.update("x", None), ValueError, "content"),
+        (lambda s: s.sieve_scripts.update("x", None), TypeError, "content"),
         (lambda s: s.sieve_scripts.delete(".."), ValueError, "script"),
         (lambda s: s.sieve_scripts.activate("a\tb"), ValueError, "script"),
     ]
@@ -157,7 +157,7 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         lambda c: c.aliases.sieve_scripts.list("bad domain", "me"),
         lambda c: c.aliases.sieve_scripts.retrieve(DOMAIN, "a/b", "x"),
-        lambda c: c.aliases.sieve_scripts.create(DOMAIN, "me", "x", ""),
+        lambda c: c.aliases.sieve_scripts.create(DOMAIN, "me", "x", None),
         lambda c: c.aliases.sieve_scripts.delete(DOMAIN, "me", ""),
     ],
 )

@@ -1,20 +1,19 @@
-"""Checks for values some routes need in one exact form, applied before anything is sent.
+"""Checks for the ids some routes put into their URL path, applied before anything is sent.
 
-Member, catch-all password and email-queue ids are MongoDB ObjectIds; invite links carry an
-ObjectId or a hex invite token (never a domain name); account and invite addresses must be
-email addresses.
+Member, catch-all password, push-token and message ids are MongoDB ObjectIds; invite links
+carry an ObjectId or a hex invite token (never a domain name). Holding a path value to its
+one exact form keeps it from changing the route.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["email_address", "invite_reference", "object_id"]
+__all__ = ["invite_reference", "object_id"]
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}")
 # helpers/encrypt-decrypt.js writes hex; its legacy format puts a "-" between IV and data.
 _INVITE_TOKEN = re.compile(r"[0-9a-f][0-9a-f-]{23,}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _text(value: object, what: str) -> str:
@@ -45,12 +44,4 @@ def invite_reference(value: object, what: str = "invite") -> str:
         )
     if not _INVITE_TOKEN.fullmatch(text):
         raise ValueError(f"{what} must be a domain id or a hex invite token, got {value!r}")
-    return text
-
-
-def email_address(value: object, what: str) -> str:
-    """An email address (``name@domain.tld``), stripped."""
-    text = _text(value, what)
-    if not _EMAIL.fullmatch(text):
-        raise ValueError(f"{what} must be an email address, got {value!r}")
     return text

@@ -2,7 +2,9 @@
 
 Typed keyword arguments arrive here; what leaves is a JSON-ready dict with real JSON
 booleans and lists (the server coerces form strings loosely, so we never send those), or a
-``TypeError``/``ValueError`` that names the parameter.
+``TypeError``/``ValueError`` that names the parameter. These check types and encodings only:
+which values are allowed (lengths, forms, enums) is the server's business, and its 400 comes
+back as a :class:`~forwardemail_async.BadRequestError` with its own message.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "drop_none",
     "query_bool",
     "query_params",
+    "required_str",
 ]
 
 SPLIT_RE = re.compile(r"[\s,]+")
@@ -41,14 +44,19 @@ def check_bool(value: object, name: str) -> bool | None:
     raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
 
 
-def check_str(value: object, name: str, *, max_length: int | None = None) -> str | None:
-    """A str (or ``None``), optionally no longer than ``max_length``."""
+def check_str(value: object, name: str) -> str | None:
+    """A str (or ``None``); how long it may be is the server's to say."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if max_length is not None and len(value) > max_length:
-        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value
+
+
+def required_str(value: object, name: str) -> str:
+    """A str argument that must be given (what values the server accepts is its to say)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     return value
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from forwardemail_async._core.ids import email_address
 from forwardemail_async._core.params import check_str, drop_none
 from forwardemail_async._core.requester import Service
 from forwardemail_async.models import NewAccount, User
@@ -22,16 +21,14 @@ class AccountService(Service):
         token is shown. The address starts unverified, so the token gets 401 until it is
         confirmed. The server allows 5 sign-ups a day per IP address, failed ones included.
         """
-        address = email_address(email, "email")
-        if not isinstance(password, str):
-            raise TypeError(f"password must be a str, not {type(password).__name__}")
-        if not password.strip():
-            raise ValueError("password must not be blank")
+        for value, name in ((email, "email"), (password, "password")):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
         return await self._requester.model(
             NewAccount,
             "POST",
             _ROUTE,
-            json={"email": address, "password": password},
+            json={"email": email, "password": password},
             authenticated=False,
         )
 
@@ -51,7 +48,7 @@ class AccountService(Service):
         anything that is not a string)."""
         body = drop_none(
             {
-                "email": None if email is None else email_address(email, "email"),
+                "email": check_str(email, "email"),
                 "given_name": check_str(given_name, "given_name"),
                 "family_name": check_str(family_name, "family_name"),
                 "avatar_url": check_str(avatar_url, "avatar_url"),

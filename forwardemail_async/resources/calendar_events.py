@@ -7,7 +7,12 @@ from datetime import date, datetime, time, timezone
 from typing import Literal
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, check_str, date_param, query_params
+from forwardemail_async._core.params import (
+    check_bool,
+    date_param,
+    query_params,
+    required_str,
+)
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import CalendarEvent
@@ -106,11 +111,12 @@ class CalendarEventsService(Service):
         An ``event_id`` already in use raises :class:`~forwardemail_async.ConflictError`;
         without one the server picks an id. Attendees are emailed invitations, as by CalDAV.
         """
-        name_segment(calendar_id, "calendar_id")
-        body: dict[str, object] = {"calendar_id": calendar_id, "ical": _ical(ical)}
+        body: dict[str, object] = {
+            "calendar_id": required_str(calendar_id, "calendar_id"),
+            "ical": required_str(ical, "ical"),
+        }
         if event_id is not None:
-            name_segment(event_id, "event_id")
-            body["event_id"] = event_id
+            body["event_id"] = required_str(event_id, "event_id")
         return await self._requester.model(CalendarEvent, "POST", _MANY, json=body)
 
     async def retrieve(self, event: str) -> CalendarEvent:
@@ -123,10 +129,9 @@ class CalendarEventsService(Service):
         """Replace an event's iCalendar text and/or move it to calendar ``calendar_id``."""
         body: dict[str, object] = {}
         if calendar_id is not None:
-            name_segment(calendar_id, "calendar_id")
-            body["calendar_id"] = calendar_id
+            body["calendar_id"] = required_str(calendar_id, "calendar_id")
         if ical is not None:
-            body["ical"] = _ical(ical)
+            body["ical"] = required_str(ical, "ical")
         if not body:
             raise ValueError("update() needs calendar_id or ical")
         return await self._requester.model(
@@ -137,13 +142,6 @@ class CalendarEventsService(Service):
         """Delete an event. Deletes are soft: the answer (and ``list(include_deleted=True)``)
         shows it with ``deleted_at`` set."""
         return await self._requester.model(CalendarEvent, "DELETE", _ONE, path_params=_path(event))
-
-
-def _ical(value: object) -> str:
-    text = check_str(value, "ical")
-    if text is None or "BEGIN:" not in text:
-        raise ValueError("ical must be iCalendar text (BEGIN:VCALENDAR ...)")
-    return text
 
 
 def _path(event: str) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_int, check_str, drop_none
+from forwardemail_async._core.params import check_int, check_str, drop_none, required_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import Calendar
@@ -21,12 +21,9 @@ def _calendar_body(
     timezone: str | None,
     order: int | None,
 ) -> dict[str, object]:
-    checked = check_str(name, "name")
-    if checked is not None and not checked.strip():
-        raise ValueError("name must not be blank")
     return drop_none(
         {
-            "name": checked,
+            "name": check_str(name, "name"),
             "description": check_str(description, "description"),
             "color": check_str(color, "color"),
             "timezone": check_str(timezone, "timezone"),
@@ -72,8 +69,7 @@ class CalendarsService(Service):
             raise TypeError("name must be a str, not NoneType")
         body = _calendar_body(name, description, color, timezone, order)
         if calendar_id is not None:
-            name_segment(calendar_id, "calendar_id")
-            body["calendar_id"] = calendar_id
+            body["calendar_id"] = required_str(calendar_id, "calendar_id")
         return await self._requester.model(Calendar, "POST", _MANY, json=body)
 
     async def retrieve(self, calendar: str) -> Calendar:

@@ -36,13 +36,14 @@ class CatchAllPasswordsService(Service):
         """Generate (or set, with ``new_password``) a catch-all password.
 
         The answer holds the password in clear, the only time it is shown; it is hidden in
-        ``repr()``. A custom password must be strong and free of quotes.
+        ``repr()``. The server refuses a weak custom password, or one with quotes
+        (:class:`BadRequestError` with its reason).
         """
-        password = check_str(new_password, "new_password")
-        if password is not None and ("'" in password or '"' in password):
-            raise ValueError("new_password cannot contain quotes or apostrophes")
         body = drop_none(
-            {"new_password": password, "description": check_str(description, "description")}
+            {
+                "new_password": check_str(new_password, "new_password"),
+                "description": check_str(description, "description"),
+            }
         )
         return await self._requester.model(
             CatchAllPasswordCredentials,

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, check_str, drop_none
+from forwardemail_async._core.params import check_bool, check_str, drop_none, required_str
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import name_segment
@@ -121,8 +121,7 @@ class ContactsService(Service):
             raise ValueError("create() needs full_name or content (a vCard)")
         for name, value in (("contact_id", contact_id), ("uid", uid)):
             if value is not None:
-                name_segment(value, name)  # a blank or control character would never be found
-                body[name] = value
+                body[name] = required_str(value, name)
         response = await self._requester.send("POST", _MANY, json=body)
         return _with_etag(response, f"POST {_MANY}")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from forwardemail_async._core.hosts import check_url, is_email, is_fqdn, is_ip
 from forwardemail_async._core.params import check_str, drop_none
 from forwardemail_async._core.requester import Requester
 from forwardemail_async._core.urls import domain_segment
@@ -25,9 +24,9 @@ def _entries(value: object, name: str) -> str:
     """The entries as the newline-separated text the server parses.
 
     The server splits the text on newlines, commas and spaces, lowercases and de-duplicates
-    it, and silently drops whatever is not an IP address, a domain name or an email address;
-    a JSON array, however, empties the list. So entries go as text, and the ones the server
-    would drop are refused here.
+    it, and drops whatever is not an IP address, a domain name or an email address (the
+    returned :class:`Domain` shows what it kept); a JSON array, however, empties the list.
+    So entries go as text.
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise TypeError(f"{name} must be a list of str, not {type(value).__name__}")
@@ -35,21 +34,8 @@ def _entries(value: object, name: str) -> str:
     for item in value:
         if not isinstance(item, str):
             raise TypeError(f"every entry of {name} must be a str, not {type(item).__name__}")
-        entry = item.strip()
-        if not (is_ip(entry) or is_fqdn(entry) or is_email(entry)):
-            raise ValueError(
-                f"every entry of {name} must be an IP address, a domain name or an email "
-                f"address (the server would drop it): {item!r}"
-            )
-        entries.append(entry)
+        entries.append(item.strip())
     return "\n".join(entries)
-
-
-def _optional_text(value: object, name: str) -> str | None:
-    text = check_str(value, name)
-    if text is not None and not text.strip():
-        raise ValueError(f"{name} must not be blank; leave it out to use the saved value")
-    return text
 
 
 class DomainListsMixin:
@@ -101,13 +87,11 @@ class DomainListsMixin:
         """
         body = drop_none(
             {
-                "s3_endpoint": None
-                if endpoint is None
-                else check_url(endpoint, "endpoint", schemes=("http", "https")),
-                "s3_region": _optional_text(region, "region"),
-                "s3_bucket": _optional_text(bucket, "bucket"),
-                "s3_access_key_id": _optional_text(access_key_id, "access_key_id"),
-                "s3_secret_access_key": _optional_text(secret_access_key, "secret_access_key"),
+                "s3_endpoint": check_str(endpoint, "endpoint"),
+                "s3_region": check_str(region, "region"),
+                "s3_bucket": check_str(bucket, "bucket"),
+                "s3_access_key_id": check_str(access_key_id, "access_key_id"),
+                "s3_secret_access_key": check_str(secret_access_key, "secret_access_key"),
             }
         )
         return await self._requester.model(

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
 
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
-    check_bool,
-    check_choice,
-    check_int,
-    check_size,
     check_str,
-    check_str_list,
-    drop_none,
     query_params,
+    required_str,
 )
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, Plan
 
+from ._schema.domains import DOMAIN_CREATE_FIELDS, DOMAIN_UPDATE_FIELDS
 from .catch_all_passwords import CatchAllPasswordsService
 from .domain_lists import DomainListsMixin
 from .invites import InvitesService
@@ -30,15 +25,6 @@ __all__ = ["DomainsService"]
 DomainPlan = Plan
 
 _ONE = "/v1/domains/{domain}"
-_PROTECTION_FLAGS = (
-    "has_adult_content_protection",
-    "has_phishing_protection",
-    "has_executable_protection",
-    "has_virus_protection",
-    "has_recipient_verification",
-    "ignore_mx_check",
-    "has_delivery_logs",
-)
 
 
 class DomainsService(DomainListsMixin, Service):
@@ -111,19 +97,11 @@ class DomainsService(DomainListsMixin, Service):
         ``bounce_webhook`` and ``max_quota_per_alias`` are ignored by the server on create;
         set them with :meth:`update`.
         """
-        arguments = locals()
-        domain_segment(domain)  # the same type and syntax checks as for paths
-        body: dict[str, object] = {"domain": domain.lower()}
-        body["plan"] = check_choice(plan, "plan", get_args(Plan))
-        if team_domain is not None:
-            body["team_domain"] = check_str(team_domain, "team_domain")
-        if catchall is not None:
-            if isinstance(catchall, bool):
-                body["catchall"] = catchall
-            else:
-                body["catchall"] = ",".join(check_str_list(catchall, "catchall") or [])
-        body.update(_flags(arguments, _PROTECTION_FLAGS))
-        return await self._requester.model(Domain, "POST", "/v1/domains", json=drop_none(body))
+        body = {
+            "domain": required_str(domain, "domain").lower(),
+            **DOMAIN_CREATE_FIELDS.body(locals(), creating=True),
+        }
+        return await self._requester.model(Domain, "POST", "/v1/domains", json=body)
 
     async def retrieve(self, domain: str) -> Domain:
         """One domain, with its members and invites."""
@@ -153,20 +131,7 @@ class DomainsService(DomainListsMixin, Service):
         ``smtp_port`` is sent as a string (the server silently ignores a JSON number);
         ``max_quota_per_alias`` is a size such as ``"10 GB"``; ``bounce_webhook=""`` clears it.
         """
-        arguments = locals()
-        body: dict[str, object] = {}
-        if smtp_port is not None:
-            if isinstance(smtp_port, bool) or not isinstance(smtp_port, (int, str)):
-                raise TypeError("smtp_port must be an int or a str")
-            port = int(smtp_port) if str(smtp_port).isdigit() else -1
-            if not 1 <= port <= 65535:
-                raise ValueError(f"smtp_port must be a port number (1-65535), got {smtp_port!r}")
-            body["smtp_port"] = str(port)
-        body["retention_days"] = check_int(retention_days, "retention_days", minimum=0, maximum=30)
-        body["bounce_webhook"] = check_str(bounce_webhook, "bounce_webhook")
-        body["max_quota_per_alias"] = check_size(max_quota_per_alias, "max_quota_per_alias")
-        body.update(_flags(arguments, (*_PROTECTION_FLAGS, "require_tls_inbound")))
-        payload = drop_none(body)
+        payload = DOMAIN_UPDATE_FIELDS.body(locals(), creating=False)
         if not payload:
             raise ValueError("update() needs at least one setting to change")
         return await self._requester.model(
@@ -194,8 +159,3 @@ class DomainsService(DomainListsMixin, Service):
         return await self._requester.text(
             "GET", _ONE + "/verify-smtp", path_params={"domain": domain_segment(domain)}
         )
-
-
-def _flags(arguments: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
-    """The boolean settings among a method's ``locals()``, checked to be real bools."""
-    return {name: check_bool(arguments[name], name) for name in names}

@@ -21,10 +21,10 @@ import attrs
 
 from forwardemail_async._core.params import (
     check_bool,
-    check_choice,
     check_str,
     date_param,
     drop_none,
+    required_str,
 )
 
 __all__ = ["Address", "Addresses", "AttachmentSource", "EmailAttachment", "build_email_body"]
@@ -37,7 +37,6 @@ Addresses = Address | Sequence[Address]
 
 # The server's body limit for /v1/emails and /v1/messages; base64 makes attachments a third
 # larger.
-_MAX_BODY_BYTES = 51 * 1024 * 1024
 _FORBIDDEN_SOURCES = ("path", "href")
 _DSN_KEYS = frozenset({"id", "return", "notify", "recipient"})
 _HEADER_BREAKS = ("\r", "\n", "\x00")
@@ -126,9 +125,7 @@ class EmailAttachment:
             "filename": check_str(self.filename, "filename"),
             "contentType": check_str(self.content_type, "content_type"),
             "cid": check_str(self.cid, "cid"),
-            "contentDisposition": check_choice(
-                self.content_disposition, "content_disposition", ("attachment", "inline")
-            ),
+            "contentDisposition": check_str(self.content_disposition, "content_disposition"),
         }
         data.update(drop_none(optional))
         return data
@@ -246,7 +243,6 @@ def _dsn(value: object) -> dict[str, Any] | None:
     unknown = set(value) - _DSN_KEYS
     if unknown:
         raise ValueError(f"dsn takes only {sorted(_DSN_KEYS)}, not {sorted(map(str, unknown))}")
-    check_choice(value.get("return"), "dsn['return']", ("headers", "full"))
     return dict(value)
 
 
@@ -277,10 +273,7 @@ def _raw(value: object) -> str:
             return value.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError("raw must be UTF-8 text (JSON cannot carry other bytes)") from exc
-    text = check_str(value, "raw")
-    if not text or not text.strip():
-        raise ValueError("raw must not be blank")
-    return text
+    return required_str(value, "raw")
 
 
 async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> dict[str, Any]:
@@ -324,11 +317,10 @@ async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> di
     body["attachDataUrls"] = check_bool(get("attach_data_urls"), "attach_data_urls")
     body["icalEvent"] = _ical_event(get("ical_event"))
     body["alternatives"] = _alternatives(get("alternatives"))
-    body["textEncoding"] = check_choice(
-        get("text_encoding"), "text_encoding", ("quoted-printable", "base64")
-    )
-    body["newline"] = check_choice(get("newline"), "newline", ("\r\n", "\n", "windows", "unix"))
-    body["priority"] = check_choice(get("priority"), "priority", ("high", "normal", "low"))
+    # Which encodings, newlines and priorities exist is Nodemailer's (the server's) to say.
+    body["textEncoding"] = check_str(get("text_encoding"), "text_encoding")
+    body["newline"] = check_str(get("newline"), "newline")
+    body["priority"] = check_str(get("priority"), "priority")
     body["requireTLS"] = check_bool(get("require_tls"), "require_tls")
     body["dsn"] = _dsn(get("dsn"))
     attachments = get("attachments")
@@ -338,12 +330,6 @@ async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> di
         body["attachments"] = [
             await _attachment(item, index) for index, item in enumerate(attachments)
         ]
-        size = sum(len(str(item.get("content", ""))) for item in body["attachments"])
-        if size > _MAX_BODY_BYTES:
-            raise ValueError(
-                "attachments are too large: the server takes at most 51 MB per request "
-                "(about 38 MB before base64 encoding)"
-            )
     fields = drop_none(body)
     if not fields:
         raise ValueError("create() needs raw= or message fields (from_, to, subject, text...)")

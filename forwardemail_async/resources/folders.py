@@ -7,7 +7,7 @@ The published docs also list ``POST /v1/folders/:id/copy``; the server has no su
 from __future__ import annotations
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, query_params
+from forwardemail_async._core.params import check_bool, query_params, required_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import folder_segment
 from forwardemail_async.models import Folder
@@ -18,12 +18,9 @@ _MANY = "/v1/folders"
 _ONE = "/v1/folders/{folder}"
 
 
-def _folder_path(value: str) -> str:
-    """A folder path as IMAP accepts it: no empty levels, no leading or trailing ``/``."""
-    folder_segment(value, "path")
-    if value.startswith("/") or value.endswith("/") or "//" in value:
-        raise ValueError(f"path must not start or end with '/' nor contain '//': {value!r}")
-    return value
+def _folder_path(value: object) -> str:
+    """A folder path such as ``Archive/2024``; the server says which paths IMAP accepts."""
+    return required_str(value, "path")
 
 
 class FoldersService(Service):

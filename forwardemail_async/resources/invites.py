@@ -6,10 +6,8 @@ the domain's id or the token from the invite link, never the domain's name.
 
 from __future__ import annotations
 
-from typing import get_args
-
-from forwardemail_async._core.ids import email_address, invite_reference
-from forwardemail_async._core.params import check_choice
+from forwardemail_async._core.ids import invite_reference
+from forwardemail_async._core.params import required_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, MemberGroup
@@ -39,12 +37,7 @@ class InvitesService(Service):
         Someone who is already a member of another of your team domains is added at once,
         without an invitation. The server allows 10 invitations a day.
         """
-        body = {
-            "email": email_address(email, "email"),
-            "group": check_choice(group, "group", get_args(MemberGroup)),
-        }
-        if body["group"] is None:
-            raise ValueError("group is required: 'admin' or 'user'")
+        body = {"email": required_str(email, "email"), "group": required_str(group, "group")}
         return await self._requester.model(
             Domain, "POST", _ROUTE, path_params={"domain": domain_segment(domain)}, json=body
         )
@@ -57,5 +50,5 @@ class InvitesService(Service):
             _ROUTE,
             path_params={"domain": domain_segment(domain)},
             # In the query, not a body: DELETE bodies do not survive every proxy.
-            query={"email": email_address(email, "email")},
+            query={"email": required_str(email, "email")},
         )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
 from forwardemail_async._core.ids import object_id
-from forwardemail_async._core.params import check_choice
+from forwardemail_async._core.params import check_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, MemberGroup
@@ -20,8 +18,9 @@ class MembersService(Service):
 
     async def update(self, domain: str, member_user_id: str, *, group: MemberGroup) -> Domain:
         """Make a member an ``admin`` or a ``user``; returns the domain."""
-        if check_choice(group, "group", get_args(MemberGroup)) is None:
-            raise ValueError("group is required: 'admin' or 'user'")
+        if group is None:
+            raise TypeError("group is required: 'admin' or 'user'")
+        check_str(group, "group")  # which groups exist is the server's to say
         return await self._requester.model(
             Domain, "PUT", _ONE, path_params=_path(domain, member_user_id), json={"group": group}
         )

@@ -52,11 +52,11 @@ def _header(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _no_colon(_text(value, "header"), "header")
+        return _no_colon(check_str(value, "header"), "header")
     name, text = _pair(value)
     if not _HEADER_NAME.match(name):
         raise ValueError(f"header name must be printable text without ':' or spaces: {name!r}")
-    return f"{name}:{_no_colon(_text(text, 'header value'), 'header value')}"
+    return f"{name}:{_no_colon(check_str(text, 'header value'), 'header value')}"
 
 
 def _pair(value: object) -> tuple[str, str]:
@@ -75,13 +75,6 @@ def _no_colon(text: str | None, name: str) -> str:
     return text
 
 
-def _text(value: object, name: str) -> str | None:
-    text = check_str(value, name)
-    if text is not None and not text.strip():
-        raise ValueError(f"{name} must not be blank (the server would ignore it)")
-    return text
-
-
 def _when(value: object, name: str) -> str | None:
     if isinstance(value, str):
         raise TypeError(f"{name} must be a date or datetime, not str")
@@ -92,17 +85,16 @@ def filter_query(arguments: Mapping[str, object]) -> dict[str, str]:
     """The list filters among a method's ``locals()``, checked, as query parameters."""
     query: dict[str, object] = {name: check_bool(arguments[name], name) for name in BOOLEAN_FILTERS}
     for name in ("folder", "subject", "body", "message_id", "search"):
-        query[name] = _text(arguments[name], name)
+        query[name] = check_str(arguments[name], name)
     for argument, header in HEADER_FILTERS.items():
-        query[header] = _text(arguments[argument], argument)
+        query[header] = check_str(arguments[argument], argument)
     query["headers"] = _header(arguments["header"])
     query["since"] = _when(arguments["since"], "since")
     query["before"] = _when(arguments["before"], "before")
-    low = check_int(arguments["min_size"], "min_size", minimum=0)
-    high = check_int(arguments["max_size"], "max_size", minimum=0)
-    if low is not None and high is not None and low > high:
-        raise ValueError(f"min_size ({low}) must not exceed max_size ({high})")
-    query.update(min_size=low, max_size=high)
+    query.update(
+        min_size=check_int(arguments["min_size"], "min_size"),
+        max_size=check_int(arguments["max_size"], "max_size"),
+    )
     return query_params(query)
 
 

@@ -7,7 +7,6 @@ docs write ``DELETE /v1/messages:id``; the real route is ``DELETE /v1/messages/:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Literal, overload
@@ -29,36 +28,21 @@ _ONE = "/v1/messages/{message}"
 _SYSTEM_FLAGS = {
     flag.lower(): flag for flag in ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft")
 }
-# IMAP atom characters: printable ASCII except ( ) { space % * " \ ]
-_KEYWORD = re.compile(r"^[!#$&'+-\[^-z|}~]+$")
-_MAX_FLAGS = 100
 
 
 def _flags(value: object, name: str) -> list[str] | None:
-    """IMAP flags as the server accepts them: system flags (``\\Seen``...) or keywords."""
+    """IMAP flags (system flags such as ``\\Seen`` in their usual spelling, or keywords); the
+    server says which flags and how many it takes."""
     if value is None:
         return None
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Sequence):
         raise TypeError(f"{name} must be a flag or a list of flags")
-    if len(items) > _MAX_FLAGS:
-        raise ValueError(f"{name} takes at most {_MAX_FLAGS} flags")
     flags = []
     for flag in items:
         if not isinstance(flag, str):
             raise TypeError(f"{name} must hold str flags, not {type(flag).__name__}")
-        if flag.startswith("\\"):
-            if flag.lower() not in _SYSTEM_FLAGS:
-                raise ValueError(
-                    f"{flag!r} is not an IMAP system flag ({', '.join(_SYSTEM_FLAGS.values())})"
-                )
-            flags.append(_SYSTEM_FLAGS[flag.lower()])
-        elif len(flag) > 255 or not _KEYWORD.match(flag):
-            raise ValueError(
-                f"{flag!r} is not a valid IMAP keyword (an atom of at most 255 characters)"
-            )
-        else:
-            flags.append(flag)
+        flags.append(_SYSTEM_FLAGS.get(flag.lower(), flag))
     return flags
 
 

@@ -8,10 +8,10 @@ monitor methods use the API key, and adding a monitor needs a paid account.
 
 from __future__ import annotations
 
-from typing import TypeVar, get_args
+from typing import TypeVar
 
 from forwardemail_async._core.hosts import is_fqdn, is_ip
-from forwardemail_async._core.params import check_choice
+from forwardemail_async._core.params import check_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import domain_segment, id_segment
 from forwardemail_async.models import (
@@ -32,22 +32,28 @@ _LOOKUP = "/v1/observatory/lookup"
 _SUBJECT = _LOOKUP + "/{value}"
 _MONITOR = "/v1/observatory/monitor"
 _MONITORS = "/v1/observatory/monitors"
-_TYPES: tuple[str, ...] = get_args(SubjectType)
 
 
 def _subject(value: object) -> str:
-    """A domain name or IP address, lowercased and trimmed as the server stores it."""
+    """A domain name or IP address, lowercased and trimmed as the server stores it; in a
+    query or body the server says whether it is one (400)."""
     if not isinstance(value, str):
         raise TypeError(f"value must be a str, not {type(value).__name__}")
-    text = value.strip().lower()
+    return value.strip().lower()
+
+
+def _subject_segment(value: object) -> str:
+    """A subject that goes into the URL path: a domain name or an IP address and nothing
+    else, so it cannot change the route."""
+    text = _subject(value)
     if not (is_ip(text) or is_fqdn(text)):
         raise ValueError(f"value must be a domain name or an IP address, got {value!r}")
-    return text
+    return id_segment(text, "value")
 
 
 def _type_query(kind: object) -> dict[str, str]:
     """``?type=`` when given; the server infers it (IP or domain) otherwise."""
-    checked = check_choice(kind, "type", _TYPES)
+    checked = check_str(kind, "type")
     return {} if checked is None else {"type": str(checked)}
 
 
@@ -89,7 +95,7 @@ class ObservatoryService(Service):
             cls,
             "GET",
             _SUBJECT + suffix,
-            path_params={"value": id_segment(_subject(value), "value")},
+            path_params={"value": _subject_segment(value)},
             query=_type_query(type),
             authenticated=False,
         )
@@ -126,7 +132,7 @@ class ObservatoryService(Service):
             StatusMessage,
             "DELETE",
             _MONITOR + "/{value}",
-            path_params={"value": id_segment(_subject(value), "value")},
+            path_params={"value": _subject_segment(value)},
             query=_type_query(type),
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from forwardemail_async._core.params import check_bool, check_str, drop_none
+from forwardemail_async._core.params import check_bool, check_str, drop_none, required_str
 from forwardemail_async._core.requester import Requester
 from forwardemail_async._core.urls import alias_path, name_segment
 from forwardemail_async.models import SieveScript, SieveScriptDeleted
@@ -23,10 +23,8 @@ _TOKEN_AUTH = "/v1/domains/{domain}/aliases/{alias}/sieve"
 
 
 def _required(value: object, name: str) -> str:
-    text = check_str(value, name)
-    if text is None or not text.strip():
-        raise ValueError(f"{name} must not be blank")
-    return text
+    """A required str; the server refuses a blank name or script (400)."""
+    return required_str(value, name)
 
 
 class _SieveRoutes:
