@@ -126,9 +126,9 @@ async def test_empty_list_reports_one_page(
 test_bad_input_never_reaches_the_wire = refused_before_sending(
     [
         (lambda s: s.contacts.create(), ValueError, "full_name or content"),
-        (lambda s: s.contacts.create(full_name=" "), ValueError, "blank"),
         (lambda s: s.contacts.create(full_name="x", emails="a@b.c"), TypeError, "emails"),
-        (lambda s: s.contacts.create(full_name="x", emails=[{"value": ""}]), ValueError, "emails"),
+        (lambda s: s.contacts.create(full_name="x", emails=[{"value": 1}]), TypeError, "emails"),
+        (lambda s: s.contacts.create(full_name="x", emails=[{"kind": "a"}]), TypeError, "emails"),
         (lambda s: s.contacts.create(full_name="x", is_group="yes"), TypeError, "is_group"),
         (lambda s: s.contacts.create(full_name="x", contact_id=5), TypeError, "contact_id"),
         (lambda s: s.contacts.retrieve(""), ValueError, "contact"),
@@ -148,6 +148,16 @@ test_the_servers_rules_come_back_as_its_400 = refused_by_the_server(
             lambda s: s.contacts.create(full_name="x", contact_id=""),
             fe.BadRequestError,
             "Contact ID must be a valid string.",
+        ),
+        (
+            lambda s: s.contacts.create(full_name=" "),
+            fe.BadRequestError,
+            "Contact full name must be a valid string.",
+        ),
+        (
+            lambda s: s.contacts.create(full_name="x", emails=[{"value": ""}]),
+            fe.BadRequestError,
+            "Contact email address is required and must be a valid email address.",
         ),
     ]
 )

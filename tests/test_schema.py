@@ -24,22 +24,55 @@ from forwardemail_async.cli._rows import COLUMNS, alias_row
 from forwardemail_async.resources._schema import Column, Field, Schema
 from forwardemail_async.resources._schema.aliases import ALIAS_FIELDS, alias_matches
 from forwardemail_async.resources._schema.domains import DOMAIN_CREATE_FIELDS, DOMAIN_UPDATE_FIELDS
+from forwardemail_async.resources._schema.mailbox import (
+    CALENDAR_FIELDS,
+    CONTACT_FIELDS,
+    SIEVE_FIELDS,
+)
 from forwardemail_async.resources.aliases import AliasesService
 from forwardemail_async.resources.domains import DomainsService
 
 # Arguments of the typed methods that are not alias fields.
-_NOT_FIELDS = {"self", "domain", "alias", "keep_unsent"}  # path values and options
+# Path values, routing and options: the arguments of the typed methods that are not fields.
+_NOT_FIELDS = {
+    "self",
+    "domain",
+    "alias",
+    "keep_unsent",
+    "calendar",
+    "calendar_id",
+    "contact",
+    "contact_id",
+    "uid",
+    "if_match",
+    "script",
+}
+_NO_DEFAULT = inspect.Parameter.empty
 
 
-def method_problems(method: Callable[..., object], schema: Schema[Any]) -> list[str]:
-    """How ``method``'s keyword arguments differ from ``schema`` (names, order, types,
-    defaults); empty when they agree."""
+def method_problems(
+    method: Callable[..., object],
+    schema: Schema[Any],
+    *,
+    only: tuple[str, ...] | None = None,
+    required: tuple[str, ...] = (),
+) -> list[str]:
+    """How ``method``'s arguments for ``schema``'s fields (or the fields named in ``only``)
+    differ from it: names, order, types and defaults (``None``, or none for the fields the
+    schema or ``required`` says must be given). Empty when they agree."""
     params = inspect.signature(method).parameters.values()
-    got = [(p.name, p.annotation, p.default, p.kind) for p in params if p.name not in _NOT_FIELDS]
-    want = [(f.name, f.annotation, None, inspect.Parameter.KEYWORD_ONLY) for f in schema]
+    got = [(p.name, p.annotation, p.default) for p in params if p.name not in _NOT_FIELDS]
+    want: list[tuple[str, object, object]] = []
+    for field in schema:
+        if only is not None and field.name not in only:
+            continue
+        if field.name in required:
+            want.append((field.name, field.annotation.removesuffix(" | None"), _NO_DEFAULT))
+        else:
+            want.append((field.name, field.annotation, _NO_DEFAULT if field.required else None))
     if got == want:
         return []
-    missing = [f"    {n}: {a} = None," for n, a, d, k in want if (n, a, d, k) not in got]
+    missing = [f"    {n}: {a} = {d}," for n, a, d in want if (n, a, d) not in got]
     return [f"{method.__qualname__} differs; add or fix:\n" + "\n".join(missing)]
 
 
@@ -65,6 +98,15 @@ def test_typed_signatures_match_the_schema() -> None:
     assert signature_problems(ALIAS_FIELDS) == []
     assert method_problems(DomainsService.create, DOMAIN_CREATE_FIELDS) == []
     assert method_problems(DomainsService.update, DOMAIN_UPDATE_FIELDS) == []
+    calendars = fe.CalendarsService
+    assert method_problems(calendars.create, CALENDAR_FIELDS, required=("name",)) == []
+    assert method_problems(calendars.update, CALENDAR_FIELDS) == []
+    assert method_problems(fe.ContactsService.create, CONTACT_FIELDS) == []
+    assert method_problems(fe.ContactsService.update, CONTACT_FIELDS) == []
+    for sieve in (fe.SieveScriptsService, fe.AliasSieveScriptsService):
+        assert method_problems(sieve.create, SIEVE_FIELDS) == []
+        updated = ("content", "description", "activate")
+        assert method_problems(sieve.update, SIEVE_FIELDS, only=updated) == []
 
 
 def test_domain_bodies_come_from_the_schema() -> None:

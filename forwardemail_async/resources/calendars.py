@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_int, check_str, drop_none, required_str
+from forwardemail_async._core.params import required_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import Calendar
+
+from ._schema.mailbox import CALENDAR_FIELDS
 
 __all__ = ["CalendarsService"]
 
 _MANY = "/v1/calendars"
 _ONE = "/v1/calendars/{calendar}"
-
-
-def _calendar_body(
-    name: str | None,
-    description: str | None,
-    color: str | None,
-    timezone: str | None,
-    order: int | None,
-) -> dict[str, object]:
-    return drop_none(
-        {
-            "name": check_str(name, "name"),
-            "description": check_str(description, "description"),
-            "color": check_str(color, "color"),
-            "timezone": check_str(timezone, "timezone"),
-            "order": check_int(order, "order"),
-        }
-    )
 
 
 class CalendarsService(Service):
@@ -65,9 +49,8 @@ class CalendarsService(Service):
         The server fills in what is left out: a random colour, your timezone (or UTC), and
         a new id.
         """
-        if name is None:
-            raise TypeError("name must be a str, not NoneType")
-        body = _calendar_body(name, description, color, timezone, order)
+        required_str(name, "name")
+        body = CALENDAR_FIELDS.body(locals(), creating=True)
         if calendar_id is not None:
             body["calendar_id"] = required_str(calendar_id, "calendar_id")
         return await self._requester.model(Calendar, "POST", _MANY, json=body)
@@ -88,7 +71,7 @@ class CalendarsService(Service):
     ) -> Calendar:
         """Change a calendar; only the arguments given are sent. Renaming it to the name of
         another calendar raises :class:`~forwardemail_async.ConflictError`."""
-        body = _calendar_body(name, description, color, timezone, order)
+        body = CALENDAR_FIELDS.body(locals(), creating=False)
         if not body:
             raise ValueError("update() needs at least one field to change")
         return await self._requester.model(

@@ -7,12 +7,14 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, check_str, drop_none, required_str
+from forwardemail_async._core.params import required_str
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Contact
+
+from ._schema.mailbox import CONTACT_FIELDS
 
 __all__ = ["ContactEntry", "ContactsService"]
 
@@ -22,57 +24,6 @@ ContactEntry = Mapping[str, str] | tuple[str, str] | str
 
 _MANY = "/v1/contacts"
 _ONE = "/v1/contacts/{contact}"
-
-
-def _entries(value: object, name: str) -> list[dict[str, str]] | None:
-    """Emails or phone numbers as the ``[{value, type}]`` list the server validates."""
-    if value is None:
-        return None
-    if isinstance(value, (str, Mapping)) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a list of entries, not {type(value).__name__}")
-    entries = []
-    for item in value:
-        if isinstance(item, str):
-            entry = {"value": item}
-        elif isinstance(item, tuple) and len(item) == 2:
-            entry = {"value": item[0], "type": item[1]}
-        elif isinstance(item, Mapping):
-            entry = dict(item)
-        else:
-            raise TypeError(f"each {name} entry must be a str, a (value, type) tuple or a mapping")
-        for key, text in entry.items():
-            if key not in ("value", "type") or not isinstance(text, str) or not text.strip():
-                raise ValueError(
-                    f"{name} entries take a non-blank 'value' and 'type' only: {item!r}"
-                )
-        if "value" not in entry:
-            raise ValueError(f"each {name} entry needs a 'value': {item!r}")
-        entries.append(entry)
-    return entries
-
-
-def _contact_body(arguments: Mapping[str, object]) -> dict[str, object]:
-    """The JSON body shared by create and update, from a method's ``locals()``.
-
-    The server validates phone numbers under ``phones`` but stores ``phone_numbers``, so
-    both keys carry the same list.
-    """
-    full_name = check_str(arguments["full_name"], "full_name")
-    content = check_str(arguments["content"], "content")
-    for name, text in (("full_name", full_name), ("content", content)):
-        if text is not None and not text.strip():
-            raise ValueError(f"{name} must not be blank")
-    phones = _entries(arguments["phone_numbers"], "phone_numbers")
-    return drop_none(
-        {
-            "full_name": full_name,
-            "content": content,
-            "emails": _entries(arguments["emails"], "emails"),
-            "phones": phones,
-            "phone_numbers": phones,
-            "is_group": check_bool(arguments["is_group"], "is_group"),
-        }
-    )
 
 
 def _with_etag(response: Response, what: str) -> Contact:
@@ -116,7 +67,7 @@ class ContactsService(Service):
         ``contact_id`` and ``uid`` default to new ids chosen by the server; an existing
         ``contact_id`` is refused with :class:`~forwardemail_async.ConflictError`.
         """
-        body = _contact_body(locals())
+        body = CONTACT_FIELDS.body(locals(), creating=True)
         if "full_name" not in body and "content" not in body:
             raise ValueError("create() needs full_name or content (a vCard)")
         for name, value in (("contact_id", contact_id), ("uid", uid)):
@@ -147,7 +98,7 @@ class ContactsService(Service):
         changes. With ``if_match=<etag>`` the change applies only if nobody changed the
         contact since; otherwise :class:`~forwardemail_async.PreconditionFailedError`.
         """
-        body = _contact_body(locals())
+        body = CONTACT_FIELDS.body(locals(), creating=False)
         if not set(body) - {"is_group"}:
             raise ValueError("update() needs full_name, content, emails or phone_numbers")
         response = await self._if_match(if_match).send(

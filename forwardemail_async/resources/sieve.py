@@ -11,20 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from forwardemail_async._core.params import check_bool, check_str, drop_none, required_str
 from forwardemail_async._core.requester import Requester
 from forwardemail_async._core.urls import alias_path, name_segment
 from forwardemail_async.models import SieveScript, SieveScriptDeleted
+
+from ._schema.mailbox import SIEVE_FIELDS
 
 __all__ = ["AliasSieveScriptsService", "SieveScriptsService"]
 
 _ALIAS_AUTH = "/v1/sieve-scripts"
 _TOKEN_AUTH = "/v1/domains/{domain}/aliases/{alias}/sieve"
-
-
-def _required(value: object, name: str) -> str:
-    """A required str; the server refuses a blank name or script (400)."""
-    return required_str(value, name)
 
 
 class _SieveRoutes:
@@ -48,14 +44,9 @@ class _SieveRoutes:
         description: str | None,
         activate: bool | None,
     ) -> SieveScript:
-        body = {
-            "name": _required(name, "name"),
-            "content": _required(content, "content"),
-            "description": check_str(description, "description"),
-            "activate": check_bool(activate, "activate"),
-        }
+        body = SIEVE_FIELDS.body(locals(), creating=True)
         return await self._requester.model(
-            SieveScript, "POST", self._many, path_params=params, json=drop_none(body)
+            SieveScript, "POST", self._many, path_params=params, json=body
         )
 
     async def retrieve(self, params: Mapping[str, str], script: str) -> SieveScript:
@@ -71,17 +62,9 @@ class _SieveRoutes:
         description: str | None,
         activate: bool | None,
     ) -> SieveScript:
-        body = {
-            "content": _required(content, "content"),
-            "description": check_str(description, "description"),
-            "activate": check_bool(activate, "activate"),
-        }
+        body = SIEVE_FIELDS.body(locals(), creating=False)
         return await self._requester.model(
-            SieveScript,
-            "PUT",
-            self._one,
-            path_params=self._with(params, script),
-            json=drop_none(body),
+            SieveScript, "PUT", self._one, path_params=self._with(params, script), json=body
         )
 
     async def delete(self, params: Mapping[str, str], script: str) -> SieveScriptDeleted:

@@ -48,11 +48,20 @@ class Field(Generic[Model]):
     carry the field), and ``normalise`` turns a sent value into that form, as the server
     stores it. ``column``: the field's place in import/export files, if it has one.
     ``reset_by_update``: the server resets the field when an update leaves it out.
+    ``wire``: the JSON keys the encoded value is sent under, when not just ``name``. A
+    field whose annotation does not allow ``None`` is required where a method takes it.
     """
 
     name: str
     annotation: str
     encode: Encoder
+    wire: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> bool:
+        """Whether the typed methods take the field without a ``None`` default."""
+        return not self.annotation.endswith("| None")
+
     encode_create: Encoder | None = None
     held: Callable[[Model], object] | None = None
     normalise: Callable[[object], object] = _same
@@ -91,14 +100,19 @@ class Schema(Generic[Model]):
 
     def body(self, values: Mapping[str, object], *, creating: bool) -> dict[str, object]:
         """The JSON body from ``values`` (a method's ``locals()`` or a spec's fields): each
-        schema field whose value is not ``None``, checked and encoded. Only the fields given
-        are checked: this runs once per alias in bulk provisioning."""
+        schema field whose value is given and not ``None``, checked and encoded (a method
+        taking only some of the fields, such as an update, simply lacks the others). Only the
+        fields given are checked: this runs once per alias in bulk provisioning."""
         body: dict[str, object] = {}
         for field in self.fields:
-            value = values[field.name]
+            value = values.get(field.name)
+            if value is None and field.required and field.name in values:
+                raise TypeError(f"{field.name} is required (a {field.annotation})")
             if value is not None:
                 encode = (field.encode_create if creating else None) or field.encode
-                body[field.name] = encode(value, field.name)
+                encoded = encode(value, field.name)
+                for key in field.wire or (field.name,):
+                    body[key] = encoded
         return body
 
     def current_values(self, model: Model, names: tuple[str, ...] | list[str]) -> dict[str, object]:
