@@ -31,6 +31,7 @@ from forwardemail_async.resources._schema.mailbox import (
 )
 from forwardemail_async.resources.aliases import AliasesService
 from forwardemail_async.resources.domains import DomainsService
+from forwardemail_async.resources.email_body import EMAIL_FIELDS
 
 # Arguments of the typed methods that are not alias fields.
 # Path values, routing and options: the arguments of the typed methods that are not fields.
@@ -56,12 +57,15 @@ def method_problems(
     *,
     only: tuple[str, ...] | None = None,
     required: tuple[str, ...] = (),
+    others: tuple[str, ...] = (),
 ) -> list[str]:
     """How ``method``'s arguments for ``schema``'s fields (or the fields named in ``only``)
     differ from it: names, order, types and defaults (``None``, or none for the fields the
-    schema or ``required`` says must be given). Empty when they agree."""
+    schema or ``required`` says must be given); ``others`` are the method's own options.
+    Empty when they agree."""
     params = inspect.signature(method).parameters.values()
-    got = [(p.name, p.annotation, p.default) for p in params if p.name not in _NOT_FIELDS]
+    skipped = _NOT_FIELDS.union(others)
+    got = [(p.name, p.annotation, p.default) for p in params if p.name not in skipped]
     want: list[tuple[str, object, object]] = []
     for field in schema:
         if only is not None and field.name not in only:
@@ -103,6 +107,16 @@ def test_typed_signatures_match_the_schema() -> None:
     assert method_problems(calendars.update, CALENDAR_FIELDS) == []
     assert method_problems(fe.ContactsService.create, CONTACT_FIELDS) == []
     assert method_problems(fe.ContactsService.update, CONTACT_FIELDS) == []
+    assert method_problems(fe.EmailsService.create, EMAIL_FIELDS, others=("retry_unsafe",)) == []
+    # A stored message takes a subset, in its own order, plus folder, flags and labels.
+    stored = [
+        p
+        for p in inspect.signature(fe.MessagesService.create).parameters
+        if p in EMAIL_FIELDS.by_name
+    ]
+    ordered = Schema(tuple(EMAIL_FIELDS.by_name[name] for name in stored))
+    own = ("folder", "flags", "labels")
+    assert method_problems(fe.MessagesService.create, ordered, others=own) == []
     for sieve in (fe.SieveScriptsService, fe.AliasSieveScriptsService):
         assert method_problems(sieve.create, SIEVE_FIELDS) == []
         updated = ("content", "description", "activate")

@@ -27,6 +27,8 @@ from forwardemail_async._core.params import (
     required_str,
 )
 
+from ._schema import Encoder, Field, Schema
+
 __all__ = ["Address", "Addresses", "AttachmentSource", "EmailAttachment", "build_email_body"]
 
 Address = str | Mapping[str, str]
@@ -35,47 +37,15 @@ Nodemailer address object ``{"name": "Name", "address": "me@example.com"}``."""
 Addresses = Address | Sequence[Address]
 """One :data:`Address` or a list of them."""
 
-# The server's body limit for /v1/emails and /v1/messages; base64 makes attachments a third
-# larger.
 _FORBIDDEN_SOURCES = ("path", "href")
 _DSN_KEYS = frozenset({"id", "return", "notify", "recipient"})
 _HEADER_BREAKS = ("\r", "\n", "\x00")
 
-# Python argument -> JSON key, for the address fields. The envelope ones are those a raw
-# message may come with when it is sent: they say who it is sent from and to.
-_ENVELOPE_FIELDS = {"from_": "from", "to": "to", "cc": "cc", "bcc": "bcc"}
-_ADDRESS_FIELDS = {**_ENVELOPE_FIELDS, "sender": "sender", "reply_to": "replyTo"}
-# The fields that take one string: header values (which must not hold line breaks) and content.
-_HEADER_FIELDS = {
-    "subject": "subject",
-    "in_reply_to": "inReplyTo",
-    "message_id": "messageId",
-}
-_TEXT_FIELDS = {
-    "text": "text",
-    "html": "html",
-    "watch_html": "watchHtml",
-    "amp": "amp",
-    "encoding": "encoding",
-}
-# Fields that shape the generated message, which `raw=` replaces.
-_CONTENT_FIELDS = (
-    *_HEADER_FIELDS,
-    *_TEXT_FIELDS,
-    "attachments",
-    "sender",
-    "reply_to",
-    "references",
-    "headers",
-    "date",
-    "list_",
-    "attach_data_urls",
-    "ical_event",
-    "alternatives",
-    "text_encoding",
-    "newline",
-    "priority",
-)
+# The arguments that address a raw message's envelope when it is sent, and those that are
+# delivery options rather than message content; every other field shapes the generated
+# message, which `raw=` replaces.
+_ENVELOPE_FIELDS = ("from_", "to", "cc", "bcc")
+_DELIVERY_OPTIONS = ("raw", "require_tls", "dsn")
 
 
 @attrs.frozen(kw_only=True)
@@ -193,7 +163,7 @@ def _address(value: object, name: str) -> str | dict[str, str]:
     return dict(value)
 
 
-def _references(value: object) -> str | list[str] | None:
+def _references(value: object, name: str) -> str | list[str] | None:
     """Message-IDs: one (or a space-separated list of them) or a list."""
     if value is None or isinstance(value, str):
         return None if value is None else _filled_header_text(value, "references")
@@ -216,7 +186,7 @@ def _filled_header_text(value: object, name: str) -> str:
     return text
 
 
-def _headers(value: object) -> dict[str, Any] | None:
+def _headers(value: object, name: str) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
@@ -235,7 +205,7 @@ def _headers(value: object) -> dict[str, Any] | None:
     return checked
 
 
-def _dsn(value: object) -> dict[str, Any] | None:
+def _dsn(value: object, name: str) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
@@ -246,7 +216,7 @@ def _dsn(value: object) -> dict[str, Any] | None:
     return dict(value)
 
 
-def _ical_event(value: object) -> dict[str, Any] | None:
+def _ical_event(value: object, name: str) -> dict[str, Any] | None:
     if value is None or isinstance(value, str):
         return None if value is None else {"content": value}
     if isinstance(value, Mapping):
@@ -254,7 +224,7 @@ def _ical_event(value: object) -> dict[str, Any] | None:
     raise TypeError(f"ical_event must be a str or a mapping, not {type(value).__name__}")
 
 
-def _alternatives(value: object) -> list[dict[str, Any]] | None:
+def _alternatives(value: object, name: str) -> list[dict[str, Any]] | None:
     if value is None:
         return None
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -267,13 +237,80 @@ def _alternatives(value: object) -> list[dict[str, Any]] | None:
     return result
 
 
-def _raw(value: object) -> str:
+def _raw(value: object, name: str) -> str:
     if isinstance(value, bytes):
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError("raw must be UTF-8 text (JSON cannot carry other bytes)") from exc
     return required_str(value, "raw")
+
+
+def _attachment_list(value: object, name: str) -> list[object]:
+    """The attachments as a list; each is read and encoded by :func:`build_email_body`."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list")
+    return list(value)
+
+
+def _list_headers(value: object, name: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping such as {{'unsubscribe': 'https://...'}}")
+    return dict(value)
+
+
+def _field(name: str, annotation: str, encode: Encoder, key: str | None = None) -> Field[None]:
+    return Field(name=name, annotation=annotation, encode=encode, wire=(key,) if key else ())
+
+
+_ADDRESS = "Address | None"
+_ADDRESSES = "Addresses | None"
+_STR = "str | None"
+
+EMAIL_FIELDS: Schema[None] = Schema(
+    (
+        _field("from_", _ADDRESSES, _addresses, "from"),
+        _field("to", _ADDRESSES, _addresses),
+        _field("cc", _ADDRESSES, _addresses),
+        _field("bcc", _ADDRESSES, _addresses),
+        _field("subject", _STR, _header_text),
+        _field("text", _STR, check_str),
+        _field("html", _STR, check_str),
+        _field("attachments", "Sequence[AttachmentSource] | None", _attachment_list),
+        _field("sender", _ADDRESS, _addresses),
+        _field("reply_to", _ADDRESSES, _addresses, "replyTo"),
+        _field("in_reply_to", _STR, _header_text, "inReplyTo"),
+        _field("references", "str | Sequence[str] | None", _references),
+        _field("headers", "Mapping[str, str | Sequence[str]] | None", _headers),
+        _field("message_id", _STR, _header_text, "messageId"),
+        _field("date", "datetime | date | str | None", date_param),
+        _field("list_", "Mapping[str, Any] | None", _list_headers, "list"),
+        _field("attach_data_urls", "bool | None", check_bool, "attachDataUrls"),
+        _field("watch_html", _STR, check_str, "watchHtml"),
+        _field("amp", _STR, check_str),
+        _field("ical_event", "str | Mapping[str, Any] | None", _ical_event, "icalEvent"),
+        _field("alternatives", "Sequence[Mapping[str, Any]] | None", _alternatives),
+        _field("encoding", _STR, check_str),
+        # Which encodings, newlines and priorities exist is Nodemailer's (the server's) to say.
+        _field(
+            "text_encoding",
+            "Literal['quoted-printable', 'base64'] | None",
+            check_str,
+            "textEncoding",
+        ),
+        _field("newline", "Literal['\\r\\n', '\\n', 'windows', 'unix'] | None", check_str),
+        _field("priority", "Literal['high', 'normal', 'low'] | None", check_str),
+        _field("require_tls", "bool | None", check_bool, "requireTLS"),
+        _field("dsn", "Mapping[str, Any] | None", _dsn),
+        _field("raw", "str | bytes | None", _raw),
+    )
+)
+"""Nodemailer's message fields, in ``emails.create``'s order; ``messages.create`` takes a
+subset. Each goes under its camelCase key where Nodemailer's differs (``reply_to`` →
+``replyTo``)."""
+_CONTENT_FIELDS = tuple(
+    name for name in EMAIL_FIELDS.names if name not in (*_ENVELOPE_FIELDS, *_DELIVERY_OPTIONS)
+)
 
 
 async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> dict[str, Any]:
@@ -286,9 +323,6 @@ async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> di
     with no envelope to set, ``raw`` is then the only field.
     """
     get = arguments.get
-    body: dict[str, Any] = {
-        key: _addresses(get(name), name) for name, key in _ADDRESS_FIELDS.items()
-    }
     raw = get("raw")
     if raw is not None:
         replaced = _CONTENT_FIELDS if sending else (*_ENVELOPE_FIELDS, *_CONTENT_FIELDS)
@@ -297,40 +331,16 @@ async def build_email_body(arguments: Mapping[str, Any], *, sending: bool) -> di
             raise ValueError(
                 f"raw= replaces the generated message; do not also pass {', '.join(given)}"
             )
-        body["raw"] = _raw(raw)
-    elif sending:
-        if not body["from"]:
+    body: dict[str, Any] = EMAIL_FIELDS.body(arguments, creating=True)
+    if raw is None and sending:
+        if not body.get("from"):
             raise ValueError("from_ is required (the address the email is sent from)")
-        if not any(body[key] for key in ("to", "cc", "bcc")):
+        if not any(body.get(key) for key in ("to", "cc", "bcc")):
             raise ValueError("at least one recipient is required in to, cc or bcc")
-    for name, key in _HEADER_FIELDS.items():
-        body[key] = _header_text(get(name), name)
-    for name, key in _TEXT_FIELDS.items():
-        body[key] = check_str(get(name), name)
-    body["references"] = _references(get("references"))
-    body["headers"] = _headers(get("headers"))
-    body["date"] = date_param(get("date"), "date")
-    list_headers = get("list_")
-    if list_headers is not None and not isinstance(list_headers, Mapping):
-        raise TypeError("list_ must be a mapping such as {'unsubscribe': 'https://...'}")
-    body["list"] = None if list_headers is None else dict(list_headers)
-    body["attachDataUrls"] = check_bool(get("attach_data_urls"), "attach_data_urls")
-    body["icalEvent"] = _ical_event(get("ical_event"))
-    body["alternatives"] = _alternatives(get("alternatives"))
-    # Which encodings, newlines and priorities exist is Nodemailer's (the server's) to say.
-    body["textEncoding"] = check_str(get("text_encoding"), "text_encoding")
-    body["newline"] = check_str(get("newline"), "newline")
-    body["priority"] = check_str(get("priority"), "priority")
-    body["requireTLS"] = check_bool(get("require_tls"), "require_tls")
-    body["dsn"] = _dsn(get("dsn"))
-    attachments = get("attachments")
-    if attachments is not None:
-        if isinstance(attachments, (str, bytes, Mapping)) or not isinstance(attachments, Sequence):
-            raise TypeError("attachments must be a list")
+    if "attachments" in body:
         body["attachments"] = [
-            await _attachment(item, index) for index, item in enumerate(attachments)
+            await _attachment(item, index) for index, item in enumerate(body["attachments"])
         ]
-    fields = drop_none(body)
-    if not fields:
+    if not body:
         raise ValueError("create() needs raw= or message fields (from_, to, subject, text...)")
-    return fields
+    return body

@@ -85,7 +85,7 @@ class EmailsService(Service):
     async def create(
         self,
         *,
-        from_: Address | None = None,
+        from_: Addresses | None = None,
         to: Addresses | None = None,
         cc: Addresses | None = None,
         bcc: Addresses | None = None,
