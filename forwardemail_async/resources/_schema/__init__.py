@@ -7,6 +7,11 @@ read back, how the server stores what was sent. A :class:`Schema` is the ordered
 resource's fields; the resource's ``create``/``update`` bodies, bulk comparison, CLI columns
 and dry-run diffs are all computed from it, and ``tests/test_schema.py`` holds every typed
 signature (names, types, defaults) against it.
+
+The schemas: :mod:`.aliases` (with the alias routes and :func:`~.aliases.alias_matches`),
+:mod:`.domains`, :mod:`.mailbox` (calendars, contacts, Sieve scripts), and Nodemailer's
+message fields in ``resources/email_body.py`` (``EMAIL_FIELDS``). This package imports only
+the core and the models, so ``_bulk`` and the CLI can use it without importing a service.
 """
 
 from __future__ import annotations
@@ -55,18 +60,17 @@ class Field(Generic[Model]):
     name: str
     annotation: str
     encode: Encoder
+    encode_create: Encoder | None = None
+    held: Callable[[Model], object] | None = None
+    normalise: Callable[[object], object] = _same
+    column: Column | None = None
+    reset_by_update: bool = False
     wire: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
         """Whether the typed methods take the field without a ``None`` default."""
         return not self.annotation.endswith("| None")
-
-    encode_create: Encoder | None = None
-    held: Callable[[Model], object] | None = None
-    normalise: Callable[[object], object] = _same
-    column: Column | None = None
-    reset_by_update: bool = False
 
 
 @attrs.frozen
