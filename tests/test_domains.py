@@ -151,6 +151,13 @@ async def test_the_server_judges_new_domain_names(
     await server_refuses(fake, client.domains.create(name), "Domain name was invalid")
 
 
+async def test_the_server_judges_plan_names(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    call = client.domains.create("new.example", plan="platinum")  # type: ignore[arg-type]
+    await server_refuses(fake, call, "Invalid plan selected.")
+
+
 async def test_bad_credentials(server: FakeServer, clock: fe.ManualClock) -> None:
     async with fe.ForwardEmail(api_key="not-a-real-key", base_url=server.url, clock=clock) as c:
         with pytest.raises(fe.AuthenticationError) as info:
