@@ -372,7 +372,7 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
             "path",
         ),
         (lambda s: s.messages.create(attachments=["r.pdf"]), TypeError, "pathlib.Path"),
-        (lambda s: s.messages.create(subject="x", folder=" "), ValueError, "folder"),
+        (lambda s: s.messages.create(subject="x", folder=1), TypeError, "folder"),
         (lambda s: s.messages.create(subject="x", date=datetime(2025, 1, 1)), ValueError, "aware"),
         (
             lambda s: s.messages.update(
@@ -395,6 +395,11 @@ test_bad_input_never_reaches_the_wire = refused_before_sending(
 
 test_the_servers_rules_come_back_as_its_400 = refused_by_the_server(
     [
+        (
+            lambda s: s.messages.create(subject="x", folder=" "),
+            fe.BadRequestError,
+            "Folder must have either name or path.",
+        ),
         (
             lambda s: s.messages.create(subject="x", flags=["\\Recent"]),
             fe.BadRequestError,

@@ -13,11 +13,10 @@ from typing import Literal, overload
 
 from forwardemail_async._core.ids import object_id
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_str_list, drop_none
 from forwardemail_async._core.requester import Service
-from forwardemail_async._core.urls import folder_segment
 from forwardemail_async.models import Message
 
+from ._schema.mailbox import MESSAGE_FIELDS
 from .email_body import Address, Addresses, AttachmentSource, build_email_body
 from .message_query import filter_query, shape_query
 
@@ -25,31 +24,6 @@ __all__ = ["MessagesService"]
 
 _MANY = "/v1/messages"
 _ONE = "/v1/messages/{message}"
-_SYSTEM_FLAGS = {
-    flag.lower(): flag for flag in ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft")
-}
-
-
-def _flags(value: object, name: str) -> list[str] | None:
-    """IMAP flags (system flags such as ``\\Seen`` in their usual spelling, or keywords); the
-    server says which flags and how many it takes."""
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, Sequence):
-        raise TypeError(f"{name} must be a flag or a list of flags")
-    flags = []
-    for flag in items:
-        if not isinstance(flag, str):
-            raise TypeError(f"{name} must hold str flags, not {type(flag).__name__}")
-        flags.append(_SYSTEM_FLAGS.get(flag.lower(), flag))
-    return flags
-
-
-def _labels(value: object, name: str) -> list[str] | None:
-    if isinstance(value, str):
-        value = [value]
-    return check_str_list(value, name, allow_empty=True)
 
 
 def _either(whole: object, add: object, remove: object, name: str) -> None:
@@ -168,12 +142,8 @@ class MessagesService(Service):
         ``flags`` are IMAP flags (``\\Seen`` marks it read, ``\\Draft`` a draft).
         """
         body = await build_email_body(locals(), sending=False)
-        if folder is not None:
-            folder_segment(folder)
-            body["folder"] = folder
-        body["flags"] = _flags(flags, "flags")
-        body["labels"] = _labels(labels, "labels")
-        return await self._requester.model(Message, "POST", _MANY, json=drop_none(body))
+        body.update(MESSAGE_FIELDS.body(locals(), creating=True))
+        return await self._requester.model(Message, "POST", _MANY, json=body)
 
     @overload
     async def retrieve(
@@ -233,18 +203,7 @@ class MessagesService(Service):
         """
         _either(flags, flags_add, flags_remove, "flags")
         _either(labels, labels_add, labels_remove, "labels")
-        body: dict[str, object] = {
-            "flags": _flags(flags, "flags"),
-            "flags_add": _flags(flags_add, "flags_add"),
-            "flags_remove": _flags(flags_remove, "flags_remove"),
-            "labels": _labels(labels, "labels"),
-            "labels_add": _labels(labels_add, "labels_add"),
-            "labels_remove": _labels(labels_remove, "labels_remove"),
-        }
-        if folder is not None:
-            folder_segment(folder)
-            body["folder"] = folder
-        payload = drop_none(body)
+        payload = MESSAGE_FIELDS.body(locals(), creating=False)
         if not payload:
             raise ValueError("update() needs flags, labels or folder")
         return await self._requester.model(

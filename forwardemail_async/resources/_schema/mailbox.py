@@ -1,18 +1,45 @@
-"""The writable fields of an alias's calendars, contacts and Sieve scripts, declared once for
-their ``create`` and ``update`` methods."""
+"""The writable fields of an alias's calendars, contacts, stored messages and Sieve scripts,
+declared once for their ``create`` and ``update`` methods."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from forwardemail_async._core.params import check_bool, check_int, check_str, required_str
-from forwardemail_async.models import Calendar, Contact, SieveScript
+from forwardemail_async._core.params import (
+    check_bool,
+    check_int,
+    check_str,
+    check_str_list,
+    required_str,
+)
+from forwardemail_async.models import Calendar, Contact, Message, SieveScript
 
 from . import Field, Schema
 
-__all__ = ["CALENDAR_FIELDS", "CONTACT_FIELDS", "SIEVE_FIELDS"]
+__all__ = ["CALENDAR_FIELDS", "CONTACT_FIELDS", "MESSAGE_FIELDS", "SIEVE_FIELDS"]
 
 _STR = "str | None"
+_SYSTEM_FLAGS = {
+    flag.lower(): flag for flag in ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft")
+}
+
+
+def _flags(value: object, name: str) -> list[str]:
+    """IMAP flags (system flags such as ``\\Seen`` in their usual spelling, or keywords); the
+    server says which flags and how many it takes."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, Sequence):
+        raise TypeError(f"{name} must be a flag or a list of flags")
+    flags = []
+    for flag in items:
+        if not isinstance(flag, str):
+            raise TypeError(f"{name} must hold str flags, not {type(flag).__name__}")
+        flags.append(_SYSTEM_FLAGS.get(flag.lower(), flag))
+    return flags
+
+
+def _labels(value: object, name: str) -> list[str] | None:
+    return check_str_list([value] if isinstance(value, str) else value, name, allow_empty=True)
 
 
 def _entries(value: object, name: str) -> list[dict[str, str]]:
@@ -63,6 +90,24 @@ CONTACT_FIELDS: Schema[Contact] = Schema(
         Field(name="is_group", annotation="bool | None", encode=check_bool),
     )
 )
+
+_FLAGS = "str | Sequence[str] | None"
+
+MESSAGE_FIELDS: Schema[Message] = Schema(
+    (
+        Field(name="folder", annotation=_STR, encode=check_str),
+        *(
+            Field(name=name, annotation=_FLAGS, encode=_flags)
+            for name in ("flags", "flags_add", "flags_remove")
+        ),
+        *(
+            Field(name=name, annotation=_FLAGS, encode=_labels)
+            for name in ("labels", "labels_add", "labels_remove")
+        ),
+    )
+)
+"""A stored message's folder, flags and labels: ``messages.create`` takes ``folder``,
+``flags`` and ``labels``; ``messages.update`` takes them all."""
 
 SIEVE_FIELDS: Schema[SieveScript] = Schema(
     (
