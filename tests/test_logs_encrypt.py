@@ -90,13 +90,21 @@ async def test_download_free_plan_gets_payment_required(
 async def test_download_checks_input_before_sending(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:
-    with pytest.raises(ValueError, match="response_code"):
-        await client.logs.download(response_code=99)
+    with pytest.raises(TypeError, match="response_code"):
+        await client.logs.download(response_code="99")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="domain"):
         await client.logs.download(domain="not a domain")
     with pytest.raises(TypeError, match="show_errors"):
         await client.logs.download(show_errors="true")  # type: ignore[arg-type]
     assert fake.requests == []
+
+
+async def test_which_response_codes_count_is_the_servers_call(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, user: FakeUser
+) -> None:
+    fake.add_domain(user, "example.com")
+    assert await client.logs.download(response_codes=[99, 550]) == IN_PROGRESS
+    assert fake.requests[-1].query["response_codes"] == "99,550"
 
 
 async def test_encrypt_needs_no_key_and_answers_text(
