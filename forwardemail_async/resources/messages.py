@@ -35,7 +35,7 @@ def _either(whole: object, add: object, remove: object, name: str) -> None:
 
 
 def _path(message: str) -> dict[str, str]:
-    """The server answers 400 to anything but an ObjectId; say so before sending."""
+    """The message id goes into the URL path, so it is held to its ObjectId form."""
     return {"message": object_id(message, "message")}
 
 
