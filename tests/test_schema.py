@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+from hypothesis import given
+from hypothesis import strategies as st
 
 import forwardemail_async as fe
 from forwardemail_async.cli._import import _changes
@@ -33,6 +35,7 @@ from forwardemail_async.resources._schema.mailbox import (
 from forwardemail_async.resources.aliases import AliasesService
 from forwardemail_async.resources.domains import DomainsService
 from forwardemail_async.resources.email_body import EMAIL_FIELDS
+from forwardemail_async.testing._text import slugify, strip_tags
 
 # Arguments of the typed methods that are not alias fields.
 # Path values, routing and options: the arguments of the typed methods that are not fields.
@@ -233,3 +236,34 @@ def test_alias_matches_compares_as_the_server_stores_values() -> None:
     # A field an alias cannot show: ignored, unless strict.
     assert alias_matches(alias, {"max_quota": "1 GB"})
     assert not alias_matches(alias, {"max_quota": "1 GB"}, strict=True)
+
+
+_WORDS = st.lists(
+    st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1)
+    .map(str.strip)
+    .filter(bool),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(labels=_WORDS, recipients=_WORDS, description=st.text(max_size=40))
+def test_the_comparison_agrees_with_how_the_fake_server_stores_values(
+    labels: list[str], recipients: list[str], description: str
+) -> None:
+    # What the fake stores for a body (slugified, deduplicated labels; trimmed, deduplicated
+    # recipients; a tag-stripped description, absent when blank) always matches that body.
+    body = ALIAS_FIELDS.body(
+        {"labels": labels, "recipients": recipients, "description": description}, creating=True
+    )
+    stored_labels = [label for label in dict.fromkeys(map(slugify, labels)) if label]
+    stored_description = strip_tags(description) if description.strip() else ""
+    alias = fe.Alias(
+        id="1",
+        name="x",
+        labels=stored_labels,
+        recipients=list(dict.fromkeys(recipients)),
+        description=stored_description or None,
+    )
+    assert alias_matches(alias, body)
+    assert ALIAS_FIELDS.differences(alias, body) == []
