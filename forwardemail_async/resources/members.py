@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forwardemail_async._core.ids import object_id
-from forwardemail_async._core.params import check_str
+from forwardemail_async._core.params import required_str
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, MemberGroup
@@ -18,11 +18,10 @@ class MembersService(Service):
 
     async def update(self, domain: str, member_user_id: str, *, group: MemberGroup) -> Domain:
         """Make a member an ``admin`` or a ``user``; returns the domain."""
-        if group is None:
-            raise TypeError("group is required: 'admin' or 'user'")
-        check_str(group, "group")  # which groups exist is the server's to say
+        # Which groups exist is the server's to say (400 for any other).
+        body = {"group": required_str(group, "group")}
         return await self._requester.model(
-            Domain, "PUT", _ONE, path_params=_path(domain, member_user_id), json={"group": group}
+            Domain, "PUT", _ONE, path_params=_path(domain, member_user_id), json=body
         )
 
     async def delete(self, domain: str, member_user_id: str) -> Domain:
