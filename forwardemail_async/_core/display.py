@@ -13,12 +13,25 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import attrs
 
-if TYPE_CHECKING:
-    from .pagination import Page
+
+class PageView(Protocol):
+    """What :func:`page_html` reads of a page (a ``Page`` of any model)."""
+
+    @property
+    def page(self) -> int: ...
+    @property
+    def page_count(self) -> int | None: ...
+    @property
+    def item_count(self) -> int | None: ...
+    @property
+    def has_next(self) -> bool: ...
+    @property
+    def items(self) -> Sequence[object]: ...
+
 
 __all__ = ["CELL", "TABLE", "HtmlRepr", "escape", "model_html", "page_html", "value_text"]
 
@@ -73,7 +86,7 @@ def model_html(obj: object) -> str:
     return "".join(parts)
 
 
-def page_html(page: Page[Any]) -> str:
+def page_html(page: PageView) -> str:
     """A page: what the server said about the whole list, then one row per item (the first
     :data:`MAX_PAGE_ROWS`), with the item fields that say something as columns."""
     of = f" of {page.page_count}" if page.page_count is not None else ""
