@@ -73,6 +73,9 @@ class ForwardEmail:
     ``clock`` is what the client reads time from and sleeps on: a ``ManualClock`` shared
     with a fake server lets tests pass retry waits and rate-limit windows without sleeping.
     ``accept_language`` asks for localized server messages; ``headers`` go on every request.
+    ``reconcile_creates`` (on by default) lets a create whose key the server keeps unique
+    (an alias with a name, a domain) read itself back after an ambiguous failure, so it
+    happens exactly once; see ``docs/reliability.md``.
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class ForwardEmail:
         clock: Clock | None = None,
         rate_limit: tuple[int, float] | None = None,
         max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        reconcile_creates: bool = True,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
@@ -111,6 +115,8 @@ class ForwardEmail:
             raise TypeError("max_response_size must be a number of bytes (int) or None")
         if max_response_size is not None and max_response_size < 1:
             raise ValueError(f"max_response_size must be >= 1, got {max_response_size}")
+        if not isinstance(reconcile_creates, bool):
+            raise TypeError("reconcile_creates must be a bool")
         transport = Transport(
             base_url=normalize_base_url(base_url, allow_insecure_http=allow_insecure_http),
             clock=clock or SystemClock(),
@@ -126,6 +132,7 @@ class ForwardEmail:
             timeout=timeout,
             retry=retry or RetryPolicy(),
             headers=check_headers(headers or {}),
+            reconcile=reconcile_creates,
         )
         self._requester = Requester(transport, auth, options)
 
@@ -202,6 +209,7 @@ class ForwardEmail:
         timeout: float | Literal[_Unset.UNSET] | None = _UNSET,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
+        reconcile_creates: bool | None = None,
     ) -> ForwardEmail:
         """A copy with other per-request options that shares this client's session and gate.
 
@@ -216,6 +224,10 @@ class ForwardEmail:
             if not isinstance(retry, RetryPolicy):
                 raise TypeError("retry must be a RetryPolicy")
             options = attrs.evolve(options, retry=retry)
+        if reconcile_creates is not None:
+            if not isinstance(reconcile_creates, bool):
+                raise TypeError("reconcile_creates must be a bool")
+            options = attrs.evolve(options, reconcile=reconcile_creates)
         requester = requester.with_options(options)
         if headers is not None:
             requester = requester.with_headers(headers)

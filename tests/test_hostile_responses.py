@@ -46,10 +46,14 @@ def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     return backend
 
 
-def _answer(fake: FakeForwardEmail, path: str, body: object, **options: Any) -> None:
-    """The next request to ``path`` gets ``body`` (JSON-encoded unless bytes/str) as a 200."""
+def _answer(
+    fake: FakeForwardEmail, path: str, body: object, *, count: int = 1, **options: Any
+) -> None:
+    """The next ``count`` requests to ``path`` get ``body`` (JSON-encoded unless bytes/str)
+    as a 200. A JSON-labelled body that does not parse is retried (as a cut body would be),
+    so those tests answer every attempt (``count=3``) with it."""
     options.setdefault("status", 200)
-    fake.faults.script("response", count=1, path=path, body=body, **options)
+    fake.faults.script("response", count=count, path=path, body=body, **options)
 
 
 def _deep(depth: int) -> bytes:
@@ -171,9 +175,10 @@ def test_max_response_size_is_checked() -> None:
 async def test_deeply_nested_success_body_is_a_decode_error(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:
-    _answer(fake, ONE, _deep(DEEP), content_type="application/json")
+    _answer(fake, ONE, _deep(DEEP), count=3, content_type="application/json")
     with pytest.raises(fe.ResponseDecodeError, match="not valid JSON"):
         await client.domains.retrieve(DOMAIN)
+    assert fake.faults.pending == 0
 
 
 @pytest.mark.parametrize("status", [400, 404, 429, 500, 503])
@@ -279,7 +284,7 @@ async def test_a_list_endpoint_answering_the_wrong_shape(
 
 @pytest.mark.usefixtures("json_backend")
 async def test_non_utf8_bytes(client: fe.ForwardEmail, fake: FakeForwardEmail) -> None:
-    _answer(fake, ONE, b'{"id": "a", "name": "\xff\xfe"}', content_type="application/json")
+    _answer(fake, ONE, b'{"id": "a", "name": "\xff\xfe"}', count=3, content_type="application/json")
     with pytest.raises(fe.ResponseDecodeError, match="not valid JSON"):
         await client.domains.retrieve(DOMAIN)
     # A text endpoint replaces what it cannot decode.
@@ -297,9 +302,13 @@ async def test_non_utf8_bytes(client: fe.ForwardEmail, fake: FakeForwardEmail) -
 async def test_a_model_endpoint_answering_no_object(
     client: fe.ForwardEmail, fake: FakeForwardEmail, body: bytes
 ) -> None:
-    _answer(fake, ONE, body, content_type="application/json")
+    # Valid JSON of the wrong shape is a server change, not a glitch: never retried. An
+    # empty body is not JSON at all, so it is retried like a cut one.
+    attempts = 3 if body == b"" else 1
+    _answer(fake, ONE, body, count=attempts, content_type="application/json")
     with pytest.raises(fe.ResponseDecodeError):
         await client.domains.retrieve(DOMAIN)
+    assert sum(1 for r in fake.requests if r.path == ONE) == attempts
 
 
 # --- pagination headers -----------------------------------------------------------------------

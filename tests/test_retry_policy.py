@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forwardemail_async import RetryPolicy
-from forwardemail_async._core.retry import decide_retry, server_wait_with_jitter
+from forwardemail_async._core.retry import decide_resend, decide_retry, server_wait_with_jitter
 
 POLICY = RetryPolicy()
 
@@ -123,3 +123,16 @@ def test_post_after_a_handler_429_is_not_retried() -> None:
     assert decide_retry(
         POLICY, attempt=1, method="GET", status=429, retry_after=1.0, from_rate_limiter=False
     ).retry
+
+
+def test_a_create_read_back_absent_is_resent_within_the_budget() -> None:
+    rng = random.Random(0)
+    assert decide_resend(POLICY, attempt=1, rng=rng).retry
+    assert decide_resend(POLICY, attempt=2, rng=rng).retry
+    assert not decide_resend(POLICY, attempt=3, rng=rng).retry  # three sends used
+    tight = RetryPolicy(deadline=1.0, initial_delay=2.0, max_delay=2.0)
+    wait = tight.backoff_delay(1, random.Random(3))  # the same draw decide_resend makes
+    for elapsed in (0.0, 0.5, 0.9):
+        decision = decide_resend(tight, attempt=1, elapsed=elapsed, rng=random.Random(3))
+        assert decision.retry is (elapsed + wait <= 1.0)
+        assert decision.delay == (wait if decision.retry else 0.0)

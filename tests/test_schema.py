@@ -44,6 +44,7 @@ _NOT_FIELDS = {
     "domain",
     "alias",
     "keep_unsent",
+    "reconcile",
     "calendar",
     "calendar_id",
     "contact",

@@ -71,7 +71,9 @@ async def test_post_is_not_repeated_after_a_5xx(
 ) -> None:
     fake.faults.script("503", count=1, method="POST")
     with pytest.raises(fe.ServerError):
-        await client.aliases.create(DOMAIN, name="once", recipients=["me@example.net"])
+        await client.aliases.create(
+            DOMAIN, name="once", recipients=["me@example.net"], reconcile=False
+        )
     assert _count(fake, "POST", "/aliases") == 1
 
 
@@ -80,7 +82,9 @@ async def test_post_commit_then_drop_is_not_resent(
 ) -> None:
     fake.faults.script("commit_then_drop", count=1, method="POST")
     with pytest.raises(fe.APIConnectionError) as info:
-        await client.aliases.create(DOMAIN, name="committed", recipients=["me@example.net"])
+        await client.aliases.create(
+            DOMAIN, name="committed", recipients=["me@example.net"], reconcile=False
+        )
     assert info.value.request_sent is True
     assert _count(fake, "POST", "/aliases") == 1
     # The server did commit it: the caller must look it up, not blindly re-create.
@@ -226,7 +230,9 @@ async def test_hang_on_post_is_a_timeout_not_a_retry(
         api_key=user.api_token, base_url=server.url, clock=clock, timeout=0.2
     ) as c:
         with pytest.raises(fe.APITimeoutError) as info:
-            await c.aliases.create(DOMAIN, name="slow", recipients=["me@example.net"])
+            await c.aliases.create(
+                DOMAIN, name="slow", recipients=["me@example.net"], reconcile=False
+            )
     assert info.value.request_sent is True
     assert _count(fake, "POST", "/aliases") == 1
 
@@ -244,12 +250,21 @@ async def test_deadline_across_attempts(
     assert sum(clock.sleeps) <= 45
 
 
-async def test_truncated_json_on_success_is_a_decode_error(
+async def test_a_cut_json_body_is_retried_for_a_get(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:
     fake.faults.script("truncated_json", count=1, method="GET")
-    with pytest.raises(fe.ResponseDecodeError):
+    assert (await client.domains.retrieve(DOMAIN)).name == DOMAIN
+    assert _count(fake, "GET", DOMAIN) == 2
+
+
+async def test_a_body_cut_every_time_ends_as_a_decode_error(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.faults.script("truncated_json", count=3, method="GET")
+    with pytest.raises(fe.ResponseDecodeError, match="not valid JSON"):
         await client.domains.retrieve(DOMAIN)
+    assert _count(fake, "GET", DOMAIN) == 3  # the first try and the policy's two retries
 
 
 async def test_wrong_content_type_with_json_body_still_parses(
@@ -495,7 +510,9 @@ async def test_post_is_not_repeated_after_a_handler_429(
         headers={"Retry-After": "5"},
     )
     with pytest.raises(fe.RateLimitError) as info:
-        await client.aliases.create(DOMAIN, name="queued", recipients=["me@example.net"])
+        await client.aliases.create(
+            DOMAIN, name="queued", recipients=["me@example.net"], reconcile=False
+        )
     assert info.value.message == "Try again later."
     assert _count(fake, "POST", "/aliases") == 1
     assert clock.sleeps == []

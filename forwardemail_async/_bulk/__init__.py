@@ -83,14 +83,13 @@ class _Run:
         transport = requester.transport
         self.clock = transport.clock
         self.pacer = Pacer(transport.clock, transport.gate, float(max_wait))
-        self.calls = Calls(requester, self.pacer)
-        self.max_attempts = max_attempts
+        self.calls = Calls(
+            requester, self.pacer, max_attempts=max_attempts, stopping=self._stopping
+        )
         self.batch: BulkBatch | None = None
 
     def ops(self) -> AliasOps:
-        return AliasOps(
-            self.calls, self.domain, max_attempts=self.max_attempts, stopping=self._stopping
-        )
+        return AliasOps(self.calls, self.domain, stopping=self._stopping)
 
     def _stopping(self) -> bool:
         return self.batch is not None and self.batch.stopping()

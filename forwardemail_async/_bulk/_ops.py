@@ -1,10 +1,11 @@
 """The work for one item of ``create_many`` / ``update_many`` / ``delete_many``.
 
 Exactly once: a create whose outcome is unknown (timeout, connection lost after sending, 5xx,
-an unreadable 2xx) is never blindly repeated. The alias is read back by name and the item is
-decided from what the server holds: absent, so POST again; present with our values and created
-since this item started, so it was ours ("created"); otherwise it was already there, and
-``on_exists`` decides. The server refuses a second alias with the same name, so a name can
+an unreadable 2xx) is never blindly repeated. The transport's loop reads the alias back by
+name (``_readback``, the same read-back as ``aliases.create``) and the item is decided from
+what the server holds: absent, so POST again; present with our values and created since this
+item started, so it was ours ("created"); otherwise it was already there, and ``on_exists``
+decides. The server refuses a second alias with the same name, so a name can
 never be duplicated; the read-back is what keeps the report true.
 
 Within one ``create_many`` run, a name given again (after trimming and lowercasing, as the
@@ -15,6 +16,7 @@ request: otherwise the read-back of the first could count the alias the other on
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Literal
 
 from forwardemail_async._core.errors import (
@@ -28,8 +30,9 @@ from forwardemail_async._core.errors import (
     ResponseDecodeError,
     ServerError,
 )
+from forwardemail_async._core.hooks import ReadBack
+from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import alias_segment
-from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Alias
 from forwardemail_async.resources._schema.aliases import (
     ALIAS_FIELDS,
@@ -40,6 +43,7 @@ from forwardemail_async.resources._schema.aliases import (
 
 from ._calls import Calls
 from ._pacer import StoppedError, WindowClosedError
+from ._readback import alias_of, alias_read_back
 from ._result import BulkResult, BulkStatus
 from ._spec import AliasSpec
 
@@ -50,9 +54,6 @@ OnExists = Literal["skip", "update", "fail"]
 
 # Failures after which the server may or may not have acted on the request.
 _AMBIGUOUS = (APIConnectionError, ServerError, RequestTimeoutError, ResponseDecodeError)
-# A found alias counts as created by this item if created at most this long before the
-# item started (room for clock skew between client and server).
-_SKEW = 60.0
 
 
 class _UncheckedError(Exception):
@@ -63,37 +64,44 @@ class _UncheckedError(Exception):
         self.error = error
 
 
+class _ExistingError(Exception):
+    """The read-back after an ambiguous create found someone else's alias under the name."""
+
+    def __init__(self, found: Response) -> None:
+        super().__init__("alias already exists")
+        self.alias = alias_of(found)
+
+
 class AliasOps:
     """Per-item operations of one bulk run on one domain. None of them raises for an API
-    failure: every outcome becomes a :class:`BulkResult`."""
+    failure: every outcome becomes a :class:`BulkResult`. None of them loops either: the
+    transport's loop retries, with the run's pacer and the create's read-back plugged in."""
 
-    def __init__(
-        self, calls: Calls, domain: str, *, max_attempts: int, stopping: Callable[[], bool]
-    ) -> None:
-        self._calls, self._domain = calls, domain
-        self._max_attempts, self._stopping = max_attempts, stopping
-        self._clock = calls.clock
+    def __init__(self, calls: Calls, domain: str, *, stopping: Callable[[], bool]) -> None:
+        self._calls, self._domain, self._stopping = calls, domain, stopping
 
     # --- requests ------------------------------------------------------------------------------
 
-    async def _alias(self, kind: str, method: str, name: str | None, json: object = None) -> Alias:
+    async def _send(
+        self,
+        kind: str,
+        method: str,
+        name: str | None,
+        json: object = None,
+        *,
+        read_back: ReadBack | None = None,
+        stop_resends: bool = False,
+    ) -> Response:
         if name is None:
             route, params = ALIASES_PATH, {"domain": self._domain}
         else:
             route, params = ALIAS_PATH, {"domain": self._domain, "alias": alias_segment(name)}
-        response = await self._calls.send(kind, method, route, params, json)
-        return structure(response.json(), Alias, what=f"{method} {route}")
+        return await self._calls.send(
+            kind, method, route, params, json, read_back=read_back, stop_resends=stop_resends
+        )
 
     async def _retrieve(self, name: str) -> Alias:
-        """GET the alias, retrying transient failures a few more times (it is only a read)."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._alias("other", "GET", name)
-            except _AMBIGUOUS:
-                if attempt >= self._max_attempts:
-                    raise
+        return alias_of(await self._send("other", "GET", name))
 
     async def _check(self, name: str, unsure: BaseException | None) -> Alias | None:
         """What the server holds under ``name`` (``None``: nothing); :class:`_UncheckedError`
@@ -105,78 +113,55 @@ class AliasOps:
         except (ForwardEmailError, WindowClosedError, StoppedError) as exc:
             raise _UncheckedError(unsure or exc) from exc
 
-    def _ours(self, alias: Alias, body: dict[str, object], started: float) -> bool:
-        """Whether the alias found after an ambiguous failure is the one this item created.
-
-        Decided by its creation time first: created before the item started (less the
-        clock-skew allowance) means not ours; created after the item started means ours.
-        Within the skew allowance, or without a creation time, the values decide (compared
-        as the server stores them: tags stripped, labels slugified)."""
-        created = alias.created_at
-        if created is not None:
-            if created.timestamp() < started - _SKEW:
-                return False
-            if created.timestamp() >= started:
-                return True
-        return alias_matches(alias, body)
-
     # --- create ---------------------------------------------------------------------------------
 
     async def create(self, index: int, spec: AliasSpec, on_exists: OnExists) -> BulkResult:
         """Create the alias exactly once (see the module docstring)."""
         try:
-            return await self._create(index, spec, on_exists)
+            return await self._create(index, spec, on_exists, again=True)
         except _UncheckedError as exc:
             return BulkResult(index=index, name=spec.name, status="unknown", error=exc.error)
 
-    async def _create(self, index: int, spec: AliasSpec, on_exists: OnExists) -> BulkResult:
+    async def _create(
+        self, index: int, spec: AliasSpec, on_exists: OnExists, *, again: bool
+    ) -> BulkResult:
         name, body = spec.name, spec.body(creating=True)
-        started = self._clock.time()
-        unsure: BaseException | None = None  # the latest failure that left the outcome open
-        for _ in range(self._max_attempts):
-            if self._stopping():
-                return BulkResult(index=index, name=name, status="not_attempted", error=unsure)
-            try:
-                alias = await self._alias("create", "POST", None, body)
-            except (WindowClosedError, StoppedError, RateLimitError) as exc:
-                return BulkResult(
-                    index=index, name=name, status="not_attempted", error=_api_error(exc) or unsure
-                )
-            except AlreadyExistsError as exc:
-                if unsure is None and on_exists != "update":
-                    # Certainly there before this item: no read-back needed.
-                    status: BulkStatus = "exists" if on_exists == "skip" else "failed"
-                    return BulkResult(
-                        index=index,
-                        name=name,
-                        status=status,
-                        error=exc if status == "failed" else None,
-                    )
-                found = await self._check(name, unsure)
-                if found is None:
-                    continue  # deleted in between: try again
-                if unsure is not None and self._ours(found, body, started):
-                    return BulkResult(
-                        index=index, name=name, status="created", alias=found, recovered=True
-                    )
-                return await self._exists(index, spec, found, on_exists, exc, unsure is not None)
-            except _AMBIGUOUS as exc:
-                if isinstance(exc, APIConnectionError) and not exc.request_sent:
-                    continue  # certainly never received: a plain retry is safe
-                unsure = exc
-            except APIError as exc:
-                return BulkResult(index=index, name=name, status="failed", error=exc)
-            else:
-                return BulkResult(index=index, name=name, status="created", alias=alias)
-            found = await self._check(name, unsure)
+        read_back = alias_read_back(
+            partial(self._send, "other", "GET", name),
+            body,
+            conflict=_ExistingError,
+            unknown=_UncheckedError,
+        )
+        try:
+            response = await self._send(
+                "create", "POST", None, body, read_back=read_back, stop_resends=True
+            )
+            alias = alias_of(response)
+        except _ExistingError as exc:  # found after an ambiguous failure: someone else's
+            return await self._exists(index, spec, exc.alias, on_exists, None, True)
+        except AlreadyExistsError as exc:  # certainly there before this item
+            if on_exists != "update":
+                status: BulkStatus = "exists" if on_exists == "skip" else "failed"
+                error = exc if status == "failed" else None
+                return BulkResult(index=index, name=name, status=status, error=error)
+            found = await self._check(name, None)
+            if found is None and again:  # deleted in between: try once more
+                return await self._create(index, spec, on_exists, again=False)
             if found is None:
-                continue  # the server does not hold it: POST again
-            if self._ours(found, body, started):
-                return BulkResult(
-                    index=index, name=name, status="created", alias=found, recovered=True
-                )
-            return await self._exists(index, spec, found, on_exists, None, True)
-        return BulkResult(index=index, name=name, status="failed", error=unsure)
+                return BulkResult(index=index, name=name, status="failed", error=exc)
+            return await self._exists(index, spec, found, on_exists, exc, False)
+        except (WindowClosedError, StoppedError, RateLimitError) as exc:
+            return BulkResult(index=index, name=name, status="not_attempted", error=_api_error(exc))
+        except ResponseDecodeError as exc:  # created, but the answer cannot be read
+            found = await self._check(name, exc)
+            if found is None:
+                return BulkResult(index=index, name=name, status="failed", error=exc)
+            return BulkResult(index=index, name=name, status="created", alias=found, recovered=True)
+        except (*_AMBIGUOUS, APIError) as exc:  # refused, or never held within the budget
+            return BulkResult(index=index, name=name, status="failed", error=exc)
+        return BulkResult(
+            index=index, name=name, status="created", alias=alias, recovered=response.recovered
+        )
 
     async def _exists(
         self,
@@ -220,59 +205,50 @@ class AliasOps:
         """PUT the changes, re-sending the fields the server would reset (as ``update`` does)."""
         name, body = spec.name, spec.body(creating=False)
         unsent = [field for field in ALIAS_FIELDS.reset_by_update if field not in body]
-        unsure: BaseException | None = None
         try:
             if unsent:
                 current = current or await self._retrieve(name)
                 body = {**ALIAS_FIELDS.current_values(current, unsent), **body}
-            for _ in range(self._max_attempts):
-                try:
-                    alias = await self._alias("other", "PUT", name, body)
-                except _AMBIGUOUS as exc:
-                    unsure = exc
-                else:
-                    return BulkResult(index=index, name=name, status="updated", alias=alias)
-                found = await self._check(name, unsure)
+            try:
+                alias = alias_of(await self._send("other", "PUT", name, body))
+            except _AMBIGUOUS as exc:  # retried as far as the budget goes: did one land?
+                found = await self._check(name, exc)
                 if found is not None and alias_matches(found, body):
                     return BulkResult(
                         index=index, name=name, status="updated", alias=found, recovered=True
                     )
+                return BulkResult(index=index, name=name, status="failed", error=exc)
         except (WindowClosedError, StoppedError, RateLimitError) as exc:
-            return BulkResult(
-                index=index, name=name, status="not_attempted", error=_api_error(exc) or unsure
-            )
+            return BulkResult(index=index, name=name, status="not_attempted", error=_api_error(exc))
         except APIError as exc:
             return BulkResult(index=index, name=name, status="failed", error=exc)
-        return BulkResult(index=index, name=name, status="failed", error=unsure)
+        return BulkResult(index=index, name=name, status="updated", alias=alias)
 
     # --- delete ---------------------------------------------------------------------------------
 
     async def delete(self, index: int, alias: str) -> BulkResult:
         """Delete the alias (id or name); an absent one is ``not_found``, not a failure."""
-        unsure: BaseException | None = None
+        if self._stopping():
+            return BulkResult(index=index, name=alias, status="not_attempted")
         try:
-            for _ in range(self._max_attempts):
-                if self._stopping():
-                    return BulkResult(index=index, name=alias, status="not_attempted", error=unsure)
-                try:
-                    deleted = await self._alias("other", "DELETE", alias)
-                except _AMBIGUOUS as exc:
-                    unsure = exc
-                else:
-                    return BulkResult(index=index, name=alias, status="deleted", alias=deleted)
-                if await self._check(alias, unsure) is None:
+            try:
+                response = await self._send("other", "DELETE", alias, stop_resends=True)
+                deleted = alias_of(response)
+            except _AMBIGUOUS as exc:  # retried as far as the budget goes: is it gone?
+                if await self._check(alias, exc) is None:
                     return BulkResult(index=index, name=alias, status="not_found", recovered=True)
+                return BulkResult(index=index, name=alias, status="failed", error=exc)
         except NotFoundError:
             return BulkResult(index=index, name=alias, status="not_found")
         except (WindowClosedError, StoppedError, RateLimitError) as exc:
             return BulkResult(
-                index=index, name=alias, status="not_attempted", error=_api_error(exc) or unsure
+                index=index, name=alias, status="not_attempted", error=_api_error(exc)
             )
         except APIError as exc:
             return BulkResult(index=index, name=alias, status="failed", error=exc)
         except _UncheckedError as exc:
             return BulkResult(index=index, name=alias, status="unknown", error=exc.error)
-        return BulkResult(index=index, name=alias, status="failed", error=unsure)
+        return BulkResult(index=index, name=alias, status="deleted", alias=deleted)
 
 
 def _api_error(exc: BaseException) -> BaseException | None:

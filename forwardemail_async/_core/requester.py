@@ -15,6 +15,7 @@ from forwardemail_async._decode.converter import iter_structured, structure, str
 
 from .auth import BasicCredentials
 from .errors import ResponseDecodeError
+from .hooks import CallHooks
 from .pagination import AsyncPaginator
 from .params import check_headers
 from .response import Response
@@ -63,8 +64,10 @@ class Requester:
         json: object = None,
         authenticated: bool = True,
         allow_non_idempotent_retry: bool | None = None,
+        hooks: CallHooks | None = None,
     ) -> Response:
-        """Send a request with this requester's identity (or none for public routes)."""
+        """Send a request with this requester's identity (or none for public routes);
+        ``hooks`` plug pacing or a read-back into the transport's retry loop."""
         if authenticated and self.auth is None:
             raise ValueError(
                 f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
@@ -79,6 +82,7 @@ class Requester:
             query=query,
             json=json,
             allow_non_idempotent_retry=allow_non_idempotent_retry,
+            hooks=hooks,
         )
 
     async def model(

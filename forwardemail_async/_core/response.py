@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -22,7 +22,17 @@ try:
 except ImportError:  # without the speedups extra
     _orjson = None
 
-__all__ = ["Response", "dumps", "loads"]
+__all__ = ["NOT_DECODED", "Response", "dumps", "loads"]
+
+
+class _NotDecoded:
+    """The marker of an answer whose body has not been decoded yet."""
+
+    def __repr__(self) -> str:
+        return "NOT_DECODED"
+
+
+NOT_DECODED: Final = _NotDecoded()
 
 
 def loads(data: bytes) -> Any:
@@ -45,7 +55,9 @@ class Response:
     """One HTTP answer: status, headers, the full body, and how the call went.
 
     ``route`` is the path template (``/v1/domains/{domain}``), safe to log; ``retries`` is
-    how many times the request was repeated before this answer.
+    how many times the request was repeated before this answer. ``recovered`` marks the
+    answer of a read-back: a create whose outcome was unknown, found on the server as ours.
+    ``decoded`` is the JSON the transport already decoded (so it is decoded only once).
     """
 
     status: int
@@ -57,6 +69,8 @@ class Response:
     url: str = attrs.field(repr=False)
     retries: int = 0
     elapsed: float = 0.0
+    recovered: bool = False
+    decoded: Any = attrs.field(default=NOT_DECODED, repr=False, eq=False)
 
     @property
     def content_type(self) -> str:
@@ -66,6 +80,8 @@ class Response:
 
     def json(self) -> Any:
         """The body decoded as JSON; a :class:`ResponseDecodeError` if it is not JSON."""
+        if self.decoded is not NOT_DECODED:
+            return self.decoded
         try:
             return loads(self.body)
         except (ValueError, RecursionError) as exc:

@@ -15,7 +15,14 @@ from typing import Any
 import attrs
 import backoff
 
-__all__ = ["IDEMPOTENT_METHODS", "RetryDecision", "RetryDetails", "RetryPolicy", "decide_retry"]
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RetryDecision",
+    "RetryDetails",
+    "RetryPolicy",
+    "decide_resend",
+    "decide_retry",
+]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -125,6 +132,7 @@ def decide_retry(
     elapsed: float = 0.0,
     allow_non_idempotent: bool | None = None,
     from_rate_limiter: bool = True,
+    cause: str | None = None,
     rng: random.Random | None = None,
 ) -> RetryDecision:
     """Decide whether attempt number ``attempt`` (1-based) that just failed is repeated.
@@ -134,8 +142,9 @@ def decide_retry(
     ``allow_non_idempotent`` overrides the policy's ``retry_non_idempotent`` for one call.
     ``from_rate_limiter`` says a 429 came from a rate limiter (the server's limiters answer
     plain text before any handler runs) rather than from a handler, which may have acted.
+    ``cause`` names a failure without a status other than a lost connection (a cut body).
     """
-    reason = f"status {status}" if status is not None else "connection error"
+    reason = f"status {status}" if status is not None else cause or "connection error"
     if status is not None and status not in policy.retry_statuses:
         return RetryDecision(False, reason=f"{reason} is not retryable")
     if attempt > policy.max_retries:
@@ -166,3 +175,16 @@ def decide_retry(
             False, reason=f"{reason}; retrying would pass the deadline", out_of_time=True
         )
     return RetryDecision(True, delay=delay, reason=reason)
+
+
+def decide_resend(
+    policy: RetryPolicy, *, attempt: int, elapsed: float = 0.0, rng: random.Random | None = None
+) -> RetryDecision:
+    """Whether a create that attempt number ``attempt`` left ambiguous, and that a read-back
+    then found absent, is sent again: after the backoff, if the budget allows."""
+    if attempt > policy.max_retries:
+        return RetryDecision(False, reason=f"read back: absent; {policy.max_retries} retries used")
+    delay = policy.backoff_delay(attempt, rng)
+    if policy.deadline is not None and elapsed + delay > policy.deadline:
+        return RetryDecision(False, reason="read back: absent; resending would pass the deadline")
+    return RetryDecision(True, delay=delay, reason="read back: absent")

@@ -1,17 +1,17 @@
-"""The aiohttp edge: one session, the request gate, per-attempt timeouts and the retry loop.
+"""The aiohttp edge: one session, the request gate and the one retry loop.
 
-Everything that decides (URLs, retry rules, error mapping, header parsing) lives in pure
-modules; this one only performs I/O and feeds their answers back in.
+The loop is: attempt (``attempt.send_once``) -> interpret (``interpret.interpret``, pure: the
+value, or the typed error with the retry decision and the wait) -> sleep or return. What a
+caller plugs in (a bulk run's pacer, a create's read-back) runs as hooks of this same loop
+(``hooks``). Everything that decides lives in pure modules; this one only performs I/O.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 import platform
-import ssl
 import weakref
 from collections.abc import Mapping
 
@@ -21,28 +21,24 @@ from yarl import URL
 
 from forwardemail_async._version import __version__
 
+from .attempt import NO_ANSWER, Raw, send_once
 from .auth import BasicCredentials
-from .clock import Clock, time_limit
+from .clock import Clock
 from .errors import (
+    AlreadyExistsError,
     APIConnectionError,
     APIError,
     APITimeoutError,
     ForwardEmailError,
     RateLimitError,
-    ResponseTooLargeError,
-    error_from_response,
 )
 from .gate import RequestGate
-from .headers import (
-    RateLimitInfo,
-    parse_rate_limit,
-    parse_retry_after,
-    seconds_until_reset,
-    server_time,
-)
+from .headers import RateLimitInfo, parse_rate_limit
+from .hooks import CallHooks, Pacing, ReadBack
+from .interpret import Outcome, interpret
 from .params import check_headers
 from .response import Response, dumps
-from .retry import RetryDetails, RetryPolicy, decide_retry
+from .retry import RetryDetails, RetryPolicy, decide_resend
 from .urls import build_url, render_path
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "RequestOptions", "Transport"]
@@ -61,10 +57,13 @@ USER_AGENT = (
 
 @attrs.frozen(kw_only=True)
 class RequestOptions:
-    """Per-client (or per-call) settings: the attempt timeout, the retry policy, headers."""
+    """Per-client (or per-call) settings: the attempt timeout, the retry policy, whether a
+    create with a unique key reconciles itself, and extra headers."""
 
     timeout: float | None = 30.0
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    # Whether a create with a unique key reads itself back after an ambiguous failure.
+    reconcile: bool = True
     # Only the header names are shown: users put tokens in custom headers too.
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(sorted(h)))
 
@@ -154,9 +153,12 @@ class Transport:
         query: Mapping[str, str] | None = None,
         json: object = None,
         allow_non_idempotent_retry: bool | None = None,
+        hooks: CallHooks | None = None,
     ) -> Response:
         """Send one logical request, retrying per ``options.retry``; return a 2xx answer.
 
+        Each attempt's answer goes through :func:`interpret`, which says what it means; this
+        loop only sends, sleeps, and runs the ``hooks`` (pacing, reading a create back).
         Raises the typed :class:`APIError` for any other status, and
         :class:`APIConnectionError` / :class:`APITimeoutError` when no answer came.
         """
@@ -173,252 +175,189 @@ class Transport:
             headers["Content-Type"] = "application/json"
         session = self._session_for_loop()
         policy = options.retry
+        pacing = None if hooks is None else hooks.pacing
+        read_back = None if hooks is None or not options.reconcile else hooks.read_back
         started = self.clock.monotonic()
         deadline_at = None if policy.deadline is None else started + policy.deadline
-        attempt = 0
+        attempt = sent = 0
+        unsure: ForwardEmailError | None = None  # the failure that left a create's outcome open
         while True:
             attempt += 1
+            sent += 1
             if deadline_at is not None and self.clock.monotonic() >= deadline_at:
                 raise APITimeoutError(
                     f"{method} {route}: deadline of {policy.deadline}s exceeded",
                     method=method,
                     url=route,
-                )
-            status: int | None = None
-            retry_after: float | None = None
-            from_rate_limiter = True
-            failure: ForwardEmailError
-            try:
-                response = await self._attempt(
+                ) from unsure
+            if pacing is None:
+                raw = await send_once(
                     session,
+                    self.gate,
+                    self.clock,
                     method,
                     url,
                     route,
                     headers,
                     body,
-                    options.timeout,
-                    deadline_at,
+                    timeout=options.timeout,
+                    deadline_at=deadline_at,
                     # A policy that never retries fails fast instead of waiting out a spent window.
-                    policy.max_retry_after if policy.max_retries else 0.0,
+                    max_wait=policy.max_retry_after if policy.max_retries else 0.0,
+                    client_timeout=self._client_timeout,
+                    max_response_size=self.max_response_size,
                 )
-            except _GateDeadlineError:
-                # Not retried: the deadline is what ran out.
-                raise APITimeoutError(
-                    f"{method} {route}: the deadline of {policy.deadline}s passed (or would, "
-                    "during a rate-limit cooldown) while waiting for a request slot",
-                    method=method,
-                    url=route,
-                    request_sent=False,
-                ) from None
-            except APIConnectionError as exc:
-                if isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError):
-                    raise  # a certificate problem will not go away by retrying
-                failure = exc
-                request_sent = exc.request_sent
             else:
-                if attempt > 1:  # evolve costs as much as the rest of this loop
-                    response = attrs.evolve(response, retries=attempt - 1)
-                if response.status < 300:
-                    return response
-                status = response.status
-                request_sent = True
-                # The limiters answer 429 in plain text; a JSON 429 comes from a handler (the
-                # email queue), which may have acted on the request.
-                from_rate_limiter = response.content_type != "application/json"
-                failure, retry_after = self._error_for(response)
-            elapsed = self.clock.monotonic() - started
-            decision = decide_retry(
-                policy,
-                attempt=attempt,
-                method=method,
-                status=status,
-                retry_after=retry_after,
-                request_sent=request_sent,
-                elapsed=elapsed,
-                allow_non_idempotent=allow_non_idempotent_retry,
-                from_rate_limiter=from_rate_limiter,
-            )
-            if status == 429 and retry_after is not None and retry_after <= policy.max_retry_after:
-                # Stop every task of this client, not just this one, until the reset.
-                self.gate.pause_for(retry_after)
-            if not decision.retry:
-                logger.debug("%s %s failed, not retrying: %s", method, route, decision.reason)
-                if decision.out_of_time and not isinstance(failure, RateLimitError):
-                    # The budget is spent; a RateLimitError is kept for its retry_after.
-                    raise APITimeoutError(
-                        f"{method} {route}: deadline of {policy.deadline}s would pass before "
-                        f"another attempt (last failure: {failure})",
-                        method=method,
-                        url=route,
-                        request_sent=request_sent,
-                    ) from failure
-                raise failure
-            logger.debug(
-                "retrying %s %s in %.2fs (attempt %d/%d, reason: %s)",
-                method,
-                route,
-                decision.delay,
-                attempt + 1,
-                policy.max_retries + 1,
-                decision.reason,
-            )
-            if policy.on_retry is not None:
-                outcome = policy.on_retry(
-                    RetryDetails(
-                        method=method,
-                        route=route,
-                        attempt=attempt,
-                        delay=decision.delay,
-                        reason=decision.reason,
-                        status=status,
-                        error=failure,
-                        elapsed=elapsed,
-                    )
+                raw = await self._paced_attempt(
+                    pacing, session, method, url, route, headers, body, options, deadline_at
                 )
-                if outcome is not None:
-                    await outcome
-            await self.clock.sleep(decision.delay)
+            if isinstance(raw, Raw):
+                answer, lost = raw, None
+                seen = raw.headers
+                if (
+                    "X-RateLimit-Limit" in seen
+                    or "X-RateLimit-Remaining" in seen
+                    or "X-RateLimit-Reset" in seen
+                ):
+                    self._rate_limit_headers = seen  # parsed only if someone asks
+                logger.debug(
+                    "%s %s -> %d in %.1f ms", method, route, raw.status, raw.elapsed * 1000
+                )
+            else:
+                answer, lost = NO_ANSWER, raw
+            outcome = interpret(
+                method,
+                None if lost else answer.status,
+                answer.headers,
+                answer.body,
+                failure=lost,
+                now=self.clock.time(),
+                attempt=attempt,
+                policy=policy,
+                elapsed=self.clock.monotonic() - started,
+                route=route,
+                reason=answer.reason,
+                complete=answer.complete,
+                allow_non_idempotent=allow_non_idempotent_retry,
+            )
+            if outcome.error is None:
+                return answer.response(method, route, url, sent - 1, outcome.value)
+            failure, error = outcome.failure, outcome.error
+            assert failure is not None
+            assert error is not None
+            if isinstance(failure, RateLimitError) and pacing is not None:
+                if pacing.rate_limited(failure):
+                    attempt -= 1  # the pacer waits it out: not a failure of the budget
+                    continue
+                raise failure
+            if outcome.pause is not None:
+                self.gate.pause_for(outcome.pause)
+            if outcome.ambiguous:
+                unsure = failure
+            if (
+                read_back is not None
+                and unsure is not None
+                and (outcome.ambiguous or isinstance(failure, AlreadyExistsError))
+            ):
+                if not isinstance(read_back, ReadBack):
+                    read_back = read_back()  # built only now that it is needed
+                # When the call started, in epoch seconds (for the creation time to compare).
+                started_at = self.clock.time() - (self.clock.monotonic() - started)
+                found = await read_back.settle(method, route, unsure, started_at)
+                if found is not None:
+                    return attrs.evolve(found, retries=sent - 1, recovered=True)
+                # The server does not hold it: send again after the backoff, within budget.
+                resend = decide_resend(
+                    policy, attempt=attempt, elapsed=self.clock.monotonic() - started
+                )
+                if not resend.retry:
+                    raise unsure  # never created, and the budget is spent
+                outcome = outcome._replace(delay=resend.delay, reason=resend.reason)
+            elif not outcome.retry:
+                logger.debug("%s %s failed, not retrying: %s", method, route, outcome.reason)
+                raise error
+            await self._before_retry(method, route, attempt, outcome, policy, started)
 
-    def _error_for(self, response: Response) -> tuple[APIError, float | None]:
-        # Epoch and HTTP-date waits are measured against the server's own clock (its Date
-        # header), so a skewed local clock cannot turn "wait 60 s" into "retry now".
-        now = server_time(response.headers) or self.clock.time()
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now)
-        if retry_after is None and response.status == 429:
-            retry_after = seconds_until_reset(parse_rate_limit(response.headers), now=now)
-        if retry_after is not None and retry_after <= 0:
-            retry_after = None  # nothing to wait for: fall back to the backoff delay
-        error = error_from_response(
-            response.status,
-            response.body,
-            content_type=response.content_type,
-            headers=response.headers,
-            reason=response.reason,
-            method=response.method,
-            url=response.route,
-            retry_after=retry_after,
-        )
-        if isinstance(error, RateLimitError) or response.status >= 500 or response.status == 408:
-            return error, retry_after
-        return error, None
-
-    async def _attempt(
+    async def _before_retry(
         self,
+        method: str,
+        route: str,
+        attempt: int,
+        outcome: Outcome,
+        policy: RetryPolicy,
+        started: float,
+    ) -> None:
+        """Log the retry, tell ``on_retry``, and sleep the outcome's delay."""
+        logger.debug(
+            "retrying %s %s in %.2fs (attempt %d/%d, reason: %s)",
+            method,
+            route,
+            outcome.delay,
+            attempt + 1,
+            policy.max_retries + 1,
+            outcome.reason,
+        )
+        if policy.on_retry is not None:
+            failure = outcome.failure
+            status = failure.status if isinstance(failure, APIError) else None
+            result = policy.on_retry(
+                RetryDetails(
+                    method=method,
+                    route=route,
+                    attempt=attempt,
+                    delay=outcome.delay,
+                    reason=outcome.reason,
+                    status=status,
+                    error=failure,
+                    elapsed=self.clock.monotonic() - started,
+                )
+            )
+            if result is not None:
+                await result
+        await self.clock.sleep(outcome.delay)
+
+    async def _paced_attempt(
+        self,
+        pacing: Pacing,
         session: aiohttp.ClientSession,
         method: str,
         url: URL,
         route: str,
         headers: dict[str, str],
         body: bytes | None,
-        timeout: float | None,
+        options: RequestOptions,
         deadline_at: float | None,
-        max_wait: float,
-    ) -> Response:
-        budget = None if deadline_at is None else deadline_at - self.clock.monotonic()
-        unreadable: str | None = None
-        kind = (method, route)
-        answer: tuple[int, Mapping[str, str]] | None = None  # for the gate, once read
+    ) -> Raw | APIConnectionError:
+        """One attempt when its start is the pacer's to decide; the pacer hears every end."""
+        await pacing.wait_turn()
+        sent = self.clock.time()
+        answer: Mapping[str, str] | None = None
+        status: int | None = None
         try:
-            counted = await self.gate.acquire(budget, kind, max_wait=max_wait)
-        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
-            raise _GateDeadlineError from None
-        try:
-            # The attempt's clock starts only now: time spent queueing at the gate is not
-            # request time (aiohttp's own `total`/`connect` timeouts would count it).
-            started = self.clock.monotonic()
-            sent = self.clock.time()
-            if deadline_at is not None:
-                left = deadline_at - started
-                timeout = left if timeout is None else min(timeout, left)
-            async with (
-                time_limit(timeout),
-                session.request(
-                    method,
-                    url,
-                    data=_payload(body),
-                    headers=headers,
-                    allow_redirects=False,
-                    timeout=self._client_timeout,
-                ) as resp,
-            ):
-                payload, cut_off = await _read_body(resp, self.max_response_size)
-                status = resp.status
-                reason = resp.reason
-                response_headers = resp.headers
-                answer = (status, response_headers)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise APITimeoutError(
-                f"{method} {route}: timed out connecting",
-                method=method,
-                url=route,
-                request_sent=False,
-            ) from exc
-        except asyncio.TimeoutError as exc:
-            raise APITimeoutError(
-                f"{method} {route}: no complete answer within {timeout}s",
-                method=method,
-                url=route,
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise APIConnectionError(
-                f"{method} {route}: could not connect ({type(exc).__name__})",
-                method=method,
-                url=route,
-                request_sent=False,
-            ) from exc
-        except aiohttp.ClientResponseError as exc:
-            # Raised below, outside this block, so it is neither chained nor left as
-            # __context__: its request_info holds our headers, Authorization included.
-            unreadable = f"{type(exc).__name__}: {exc.message}"
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(
-                f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
-                method=method,
-                url=route,
-            ) from exc
+            raw = await send_once(
+                session,
+                self.gate,
+                self.clock,
+                method,
+                url,
+                route,
+                headers,
+                body,
+                timeout=options.timeout,
+                deadline_at=deadline_at,
+                max_wait=0.0,  # the pacer waits out spent windows itself
+                client_timeout=self._client_timeout,
+                max_response_size=self.max_response_size,
+            )
+            if isinstance(raw, Raw):
+                answer, status = raw.headers, raw.status
+            return raw
         finally:
-            info = None
-            if answer is not None and "X-RateLimit-Remaining" in answer[1]:
-                info = parse_rate_limit(answer[1])
-            self.gate.release(
-                kind,
-                counted=counted,
-                sent=sent,
-                info=info,
-                status=None if answer is None else answer[0],
-            )
-        if unreadable is not None:
-            raise APIConnectionError(
-                f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route
-            )
-        if cut_off and status < 300:
-            raise ResponseTooLargeError(
-                f"{method} {route}: the answer ({status}) is longer than max_response_size="
-                f"{self.max_response_size} bytes; reading stopped there",
-                limit=len(payload),
-                body=payload,
-            )
-        elapsed = self.clock.monotonic() - started
-        if any(name in response_headers for name in _RATE_LIMIT_HEADERS):
-            self._rate_limit_headers = response_headers  # parsed only if someone asks
-        logger.debug("%s %s -> %d in %.1f ms", method, route, status, elapsed * 1000)
-        return Response(
-            status=status,
-            reason=reason,
-            headers=response_headers,
-            body=payload,
-            method=method,
-            route=route,
-            url=str(url),
-            elapsed=elapsed,
-        )
+            pacing.finished(sent, answer, status)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"Transport(base_url={self.base_url!r}, {state})"
-
-
-_RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 # Sessions being closed after their client was garbage-collected; the loop keeps only weak
@@ -443,36 +382,3 @@ def _start_close(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop
     task = loop.create_task(session.close())
     _abandoned_closes.add(task)
     task.add_done_callback(_abandoned_closes.discard)
-
-
-class _GateDeadlineError(Exception):
-    """The call's deadline ran out (or a cooldown would outlast it) before a slot was free."""
-
-
-# aiohttp warns (ResourceWarning) when a request body above 1 MiB is given as bytes, since
-# writing it in one go can stall the loop; it streams a file-like object instead.
-_STREAM_BODIES_ABOVE = 1024 * 1024
-
-
-def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
-    """The body as aiohttp should send it; a fresh stream per attempt for large bodies."""
-    if body is not None and len(body) > _STREAM_BODIES_ABOVE:
-        return io.BytesIO(body)
-    return body
-
-
-async def _read_body(resp: aiohttp.ClientResponse, limit: int | None) -> tuple[bytes, bool]:
-    """The body, but no more than ``limit`` bytes (after decompression); the flag tells
-    whether more was cut off. A cut-off connection is closed, never reused."""
-    if limit is None:
-        return await resp.read(), False
-    length = resp.content_length
-    if length is not None and length <= limit and "Content-Encoding" not in resp.headers:
-        return await resp.read(), False  # the framing itself bounds the body
-    chunks = bytearray()
-    async for chunk in resp.content.iter_any():
-        chunks += chunk
-        if len(chunks) > limit:
-            resp.close()
-            return bytes(chunks[:limit]), True
-    return bytes(chunks), False

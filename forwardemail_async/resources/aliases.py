@@ -10,6 +10,7 @@ from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
 from forwardemail_async._bulk import create_many as _create_many
 from forwardemail_async._bulk import delete_many as _delete_many
 from forwardemail_async._bulk import update_many as _update_many
+from forwardemail_async._bulk._readback import create_alias_once
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_bool,
@@ -114,20 +115,20 @@ class AliasesService(Service):
         vacation_responder_end_date: date | str | None = None,
         vacation_responder_subject: str | None = None,
         vacation_responder_message: str | None = None,
+        reconcile: bool = True,
     ) -> Alias:
         """Create an alias. Without ``name`` the server picks a random one.
 
         Without ``recipients`` the server forwards to your account's email address; an empty
         list is refused here for that reason. Only argument types are checked here: the
         server's own rules (allowed names, lengths, recipient forms) come back as
-        :class:`BadRequestError` with its message. A POST is not retried after it may have
-        reached the server (see the retry policy), so a connection error here means
-        "unknown": look the alias up by name before trying again.
+        :class:`BadRequestError` with its message. With a ``name`` it happens exactly once
+        (after an ambiguous failure it is read back by name: ``docs/reliability.md``);
+        ``reconcile=False`` (or the client's ``reconcile_creates=False``) turns that off.
         """
         body = ALIAS_FIELDS.body(locals(), creating=True)
-        return await self._requester.model(
-            Alias, "POST", ALIASES_PATH, path_params={"domain": domain_segment(domain)}, json=body
-        )
+        routes = (ALIASES_PATH, ALIAS_PATH)
+        return await create_alias_once(self._requester, routes, domain, name, body, reconcile)
 
     async def retrieve(self, domain: str, alias: str) -> Alias:
         """One alias, by id or name."""

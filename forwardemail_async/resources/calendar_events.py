@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timezone
 from typing import Literal
 
+from forwardemail_async._core.errors import ConflictError
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_bool,
@@ -13,6 +14,7 @@ from forwardemail_async._core.params import (
     query_params,
     required_str,
 )
+from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import CalendarEvent
@@ -110,14 +112,27 @@ class CalendarEventsService(Service):
 
         An ``event_id`` already in use raises :class:`~forwardemail_async.ConflictError`;
         without one the server picks an id. Attendees are emailed invitations, as by CalDAV.
+        With an ``event_id`` it happens exactly once: after an ambiguous failure it is read
+        back by that id, and sent again only if absent.
         """
         body: dict[str, object] = {
             "calendar_id": required_str(calendar_id, "calendar_id"),
             "ical": required_str(ical, "ical"),
         }
-        if event_id is not None:
-            body["event_id"] = required_str(event_id, "event_id")
-        return await self._requester.model(CalendarEvent, "POST", _MANY, json=body)
+        read_back = None
+        if event_id is not None:  # the key: after an ambiguous failure, read it back
+            body["event_id"] = key = required_str(event_id, "event_id")
+            taken = conflict(ConflictError, 409, "Calendar event already exists.", _MANY)
+            read_back = read_back_at(
+                self._requester,
+                _ONE,
+                lambda: _path(key),
+                CalendarEvent,
+                body,
+                conflict=taken,
+                same_values=_same_calendar,
+            )
+        return await create_once(self._requester, CalendarEvent, _MANY, body, read_back)
 
     async def retrieve(self, event: str) -> CalendarEvent:
         """One event that is not deleted."""
@@ -146,3 +161,9 @@ class CalendarEventsService(Service):
 
 def _path(event: str) -> dict[str, str]:
     return {"event": name_segment(event, "event")}
+
+
+def _same_calendar(event: CalendarEvent, body: Mapping[str, object]) -> bool:
+    """An event found by its id holds our values if it is in our calendar (the server
+    rewrites the iCalendar text, so that is not compared)."""
+    return event.calendar_id == body["calendar_id"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from forwardemail_async._core.errors import ConflictError
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import required_str
+from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import Calendar
@@ -44,16 +46,22 @@ class CalendarsService(Service):
         calendar_id: str | None = None,
     ) -> Calendar:
         """Create a calendar. A name or ``calendar_id`` already in use raises
-        :class:`~forwardemail_async.ConflictError` (409).
+        :class:`~forwardemail_async.ConflictError` (409). With a ``calendar_id`` it happens
+        exactly once: after an ambiguous failure it is read back by that id.
 
         The server fills in what is left out: a random colour, your timezone (or UTC), and
         a new id.
         """
         required_str(name, "name")
         body = CALENDAR_FIELDS.body(locals(), creating=True)
-        if calendar_id is not None:
-            body["calendar_id"] = required_str(calendar_id, "calendar_id")
-        return await self._requester.model(Calendar, "POST", _MANY, json=body)
+        read_back = None
+        if calendar_id is not None:  # the key: after an ambiguous failure, read it back
+            body["calendar_id"] = key = required_str(calendar_id, "calendar_id")
+            taken = conflict(ConflictError, 409, "Calendar already exists.", _MANY)
+            read_back = read_back_at(
+                self._requester, _ONE, lambda: _path(key), Calendar, body, conflict=taken
+            )
+        return await create_once(self._requester, Calendar, _MANY, body, read_back)
 
     async def retrieve(self, calendar: str) -> Calendar:
         """One calendar."""

@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from forwardemail_async._core.errors import ConflictError
+from forwardemail_async._core.hooks import CallHooks
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import required_str
+from forwardemail_async._core.reconcile import conflict, read_back_at
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import name_segment
@@ -65,7 +68,8 @@ class ContactsService(Service):
         """Add a contact from a name (the server writes the vCard) or from vCard ``content``.
 
         ``contact_id`` and ``uid`` default to new ids chosen by the server; an existing
-        ``contact_id`` is refused with :class:`~forwardemail_async.ConflictError`.
+        ``contact_id`` is refused with :class:`~forwardemail_async.ConflictError`. With a
+        ``contact_id`` it happens exactly once: after an ambiguous failure it is read back.
         """
         body = CONTACT_FIELDS.body(locals(), creating=True)
         if "full_name" not in body and "content" not in body:
@@ -73,7 +77,21 @@ class ContactsService(Service):
         for name, value in (("contact_id", contact_id), ("uid", uid)):
             if value is not None:
                 body[name] = required_str(value, name)
-        response = await self._requester.send("POST", _MANY, json=body)
+        hooks = None
+        if contact_id is not None:  # the key: after an ambiguous failure, read it back
+            key = str(body["contact_id"])
+            taken = conflict(ConflictError, 409, "Contact already exists.", _MANY)
+            read_back = read_back_at(
+                self._requester,
+                _ONE,
+                lambda: _path(key),
+                Contact,
+                body,
+                conflict=taken,
+                same_values=_same_name,
+            )
+            hooks = CallHooks(read_back=read_back)
+        response = await self._requester.send("POST", _MANY, json=body, hooks=hooks)
         return _with_etag(response, f"POST {_MANY}")
 
     async def retrieve(self, contact: str) -> Contact:
@@ -122,3 +140,9 @@ class ContactsService(Service):
 
 def _path(contact: str) -> dict[str, str]:
     return {"contact": name_segment(contact, "contact")}
+
+
+def _same_name(contact: Contact, body: Mapping[str, object]) -> bool:
+    """A contact found by its id holds our values if it has our name (the server rewrites
+    the vCard, so that is not compared)."""
+    return "full_name" not in body or contact.full_name == body["full_name"]

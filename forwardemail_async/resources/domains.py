@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from forwardemail_async._core.errors import AlreadyExistsError
+from forwardemail_async._core.hooks import ReadBack
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_str,
     query_params,
     required_str,
 )
+from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, Plan
@@ -89,6 +92,7 @@ class DomainsService(DomainListsMixin, Service):
         has_recipient_verification: bool | None = None,
         ignore_mx_check: bool | None = None,
         has_delivery_logs: bool | None = None,
+        reconcile: bool = True,
     ) -> Domain:
         """Add a domain to the account.
 
@@ -96,12 +100,21 @@ class DomainsService(DomainListsMixin, Service):
         one to your account email, a list of addresses one to them. ``retention_days``,
         ``bounce_webhook`` and ``max_quota_per_alias`` are ignored by the server on create;
         set them with :meth:`update`.
+
+        The create happens exactly once: after a failure that may or may not have added the
+        domain (a 5xx, a lost connection, a timeout), it is read back by name and sent
+        again only if absent; one added meanwhile otherwise raises
+        :class:`AlreadyExistsError`. ``reconcile=False`` (or the client's
+        ``reconcile_creates=False``) turns that off.
         """
+        if not isinstance(reconcile, bool):
+            raise TypeError("reconcile must be a bool")
         body = {
             "domain": required_str(domain, "domain").lower(),
             **DOMAIN_CREATE_FIELDS.body(locals(), creating=True),
         }
-        return await self._requester.model(Domain, "POST", "/v1/domains", json=body)
+        read_back = _domain_read_back(self._requester, body) if reconcile else None
+        return await create_once(self._requester, Domain, "/v1/domains", body, read_back)
 
     async def retrieve(self, domain: str) -> Domain:
         """One domain, with its members and invites."""
@@ -159,3 +172,18 @@ class DomainsService(DomainListsMixin, Service):
         return await self._requester.text(
             "GET", _ONE + "/verify-smtp", path_params={"domain": domain_segment(domain)}
         )
+
+
+def _domain_read_back(requester: Requester, body: dict[str, object]) -> ReadBack:
+    """How a domain create finds its domain again by name after an ambiguous failure."""
+    taken = conflict(
+        AlreadyExistsError, 400, "Domain already exists on your account.", "/v1/domains"
+    )
+    return read_back_at(
+        requester,
+        _ONE,
+        lambda: {"domain": domain_segment(body["domain"])},
+        Domain,
+        body,
+        conflict=taken,
+    )

@@ -6,9 +6,14 @@ The published docs also list ``POST /v1/folders/:id/copy``; the server has no su
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
+from forwardemail_async._core.errors import BadRequestError
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import check_bool, query_params, required_str
+from forwardemail_async._core.reconcile import conflict, create_once, read_back_by_key
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import folder_segment
 from forwardemail_async.models import Folder
 
@@ -50,9 +55,19 @@ class FoldersService(Service):
         )
 
     async def create(self, path: str) -> Folder:
-        """Create a folder; nested paths (``Archive/2024``) use ``/`` as the separator."""
+        """Create a folder; nested paths (``Archive/2024``) use ``/`` as the separator.
+
+        Exactly once: after an ambiguous failure the folder is read back by its path (see
+        ``docs/reliability.md``; off with the client's ``reconcile_creates=False``)."""
         body = {"path": _folder_path(path)}
-        return await self._requester.model(Folder, "POST", _MANY, json=body)
+        requester = self._requester
+
+        def get() -> Awaitable[Response]:  # a path the server refuses fails the read-back
+            return requester.send("GET", _ONE, path_params=_path(body["path"]))
+
+        taken = conflict(BadRequestError, 400, "Mailbox already exists", _MANY)
+        read_back = read_back_by_key(get, Folder, body, conflict=taken)
+        return await create_once(requester, Folder, _MANY, body, read_back)
 
     async def retrieve(self, folder: str) -> Folder:
         """One folder, by id or path."""

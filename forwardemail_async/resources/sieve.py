@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from forwardemail_async._core.errors import BadRequestError
+from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Requester
 from forwardemail_async._core.urls import alias_path, name_segment
 from forwardemail_async.models import SieveScript, SieveScriptDeleted
@@ -21,6 +23,8 @@ __all__ = ["AliasSieveScriptsService", "SieveScriptsService"]
 
 _ALIAS_AUTH = "/v1/sieve-scripts"
 _TOKEN_AUTH = "/v1/domains/{domain}/aliases/{alias}/sieve"
+# The server's message for a name in use is not in the contract; this one says what happened.
+_NAME_TAKEN = "A Sieve script with this name already exists."
 
 
 class _SieveRoutes:
@@ -45,8 +49,18 @@ class _SieveRoutes:
         activate: bool | None,
     ) -> SieveScript:
         body = SIEVE_FIELDS.body(locals(), creating=True)
-        return await self._requester.model(
-            SieveScript, "POST", self._many, path_params=params, json=body
+        # Names are unique per alias: after an ambiguous failure the script is read back.
+        taken = conflict(BadRequestError, 400, _NAME_TAKEN, self._many)
+        read_back = read_back_at(
+            self._requester,
+            self._one,
+            lambda: self._with(params, name),
+            SieveScript,
+            body,
+            conflict=taken,
+        )
+        return await create_once(
+            self._requester, SieveScript, self._many, body, read_back, path_params=params
         )
 
     async def retrieve(self, params: Mapping[str, str], script: str) -> SieveScript:

@@ -15,6 +15,7 @@ import math
 import random
 import socket
 import struct
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -35,6 +36,8 @@ FaultKind: TypeAlias = Literal[
     "commit_then_drop",
     "hang",
     "stall_body",
+    "cut_body",
+    "slow",
     "truncated_json",
     "wrong_content_type",
     "429",
@@ -83,16 +86,26 @@ class Faults:
     The ``rate_*`` probabilities (0 to 1, checked in this order with one draw per request) and
     ``latency`` (seconds slept before each request) apply to requests whose method is in
     ``methods`` and whose path starts with ``path_prefix`` (``None`` means all).
-    ``rate_commit_then_drop`` only hits POST, PUT, PATCH and DELETE.
+    ``rate_commit_then_drop`` only hits POST, PUT, PATCH and DELETE. ``rate_truncated_json``
+    and ``rate_cut_body`` cut the real answer's body (framing intact, or short of its
+    ``Content-Length``); ``rate_slow`` answers after ``slow_seconds``. Every wait (latency,
+    slow answers) goes through ``sleep``: pass a test clock's sleep to wait in virtual time.
+    ``fired`` counts the faults that fired, by kind.
     """
 
     rate_503: float = 0.0
     rate_html_502: float = 0.0
     rate_reset: float = 0.0
     rate_commit_then_drop: float = 0.0
+    rate_truncated_json: float = 0.0
+    rate_cut_body: float = 0.0
+    rate_slow: float = 0.0
+    slow_seconds: float = 1.0
     latency: float = 0.0
     methods: Collection[str] | None = None
     path_prefix: str | None = None
+    sleep: Callable[[float], Awaitable[object]] = attrs.field(default=asyncio.sleep, repr=False)
+    fired: Counter[str] = attrs.field(factory=Counter, init=False, repr=False)
     _scripted: list[ScriptedFault] = attrs.field(factory=list, init=False, repr=False)
 
     def script(
@@ -110,8 +123,10 @@ class Faults:
         (a proxy's HTML page), ``"504_empty"``, ``"reset"`` (TCP reset before processing),
         ``"commit_then_drop"`` (the request is processed, then the connection closes
         unanswered), ``"hang"``, ``"stall_body"`` (headers and half the body, then
-        nothing), ``"truncated_json"`` and ``"wrong_content_type"`` (the real answer, cut
-        short or labelled ``text/html``, as a 200), ``"429"`` (plain text; options
+        nothing), ``"cut_body"`` (headers and half the body, then the connection closes),
+        ``"slow"`` (the real answer after ``slow_seconds``), ``"truncated_json"`` and
+        ``"wrong_content_type"`` (the real answer, cut short with its framing intact or
+        labelled ``text/html``, as a 200), ``"429"`` (plain text; options
         ``retry_after`` = ``"epoch"`` | ``"seconds"`` | ``"http-date"`` | ``"none"`` |
         ``"huge"`` and ``delay`` seconds, default 30), ``"redirect_301"`` (option
         ``location``, default the request's own path) and ``"response"`` (options
@@ -160,6 +175,9 @@ class Faults:
             ("502_html", self.rate_html_502),
             ("reset", self.rate_reset),
             ("commit_then_drop", self.rate_commit_then_drop if method in _MUTATING else 0.0),
+            ("truncated_json", self.rate_truncated_json),
+            ("cut_body", self.rate_cut_body),
+            ("slow", self.rate_slow),
         )
         if not any(rate > 0 for _, rate in rates):
             return None
@@ -188,20 +206,27 @@ async def run_with_faults(
     method, path = request.method, request.path
     applies = faults._applies(method, path)
     if applies and faults.latency > 0:
-        await asyncio.sleep(faults.latency)
+        await faults.sleep(faults.latency)
     scripted = faults._take_scripted(method, path)
     kind = scripted.kind if scripted else faults._draw(method, rng) if applies else None
     options = scripted.options if scripted else {}
-    if kind in ("reset", "commit_then_drop", "hang", "stall_body"):
+    if kind is not None:
+        faults.fired[kind] += 1
+    if kind == "slow":
+        await faults.sleep(faults.slow_seconds)
+        kind = None
+    if kind in ("reset", "commit_then_drop", "hang", "stall_body", "cut_body"):
         # Once the connection is gone aiohttp quietly drops whatever the handler returns.
         unanswered: web.StreamResponse = web.Response(status=499)
         if kind == "commit_then_drop":
             await serve()
         elif kind == "hang":
             await _wait_until_released(request, released)
-        elif kind == "stall_body":
-            unanswered = await _stall(request, await serve(), released)
-        _abort(request, reset=kind != "commit_then_drop")
+        elif kind in ("stall_body", "cut_body"):
+            unanswered = await _half_body(request, await serve())
+            if kind == "stall_body":
+                await _wait_until_released(request, released)
+        _abort(request, reset=kind not in ("commit_then_drop", "cut_body"))
         return unanswered
     response = await _answer(kind, options, request, clock, serve)
     record.status = response.status
@@ -296,18 +321,15 @@ async def _wait_until_released(request: web.Request, released: asyncio.Event) ->
             await asyncio.wait_for(released.wait(), _POLL_SECONDS)
 
 
-async def _stall(
-    request: web.Request, real: web.Response, released: asyncio.Event
-) -> web.StreamResponse:
-    """Send the headers and half the body of ``real``, then wait like a hang."""
+async def _half_body(request: web.Request, real: web.Response) -> web.StreamResponse:
+    """Send the headers of ``real`` (its full ``Content-Length`` included) and half its body."""
     body = real.body if isinstance(real.body, bytes) else b""
-    stalled = web.StreamResponse(status=real.status, headers=real.headers)
-    stalled.content_length = len(body)
+    cut = web.StreamResponse(status=real.status, headers=real.headers)
+    cut.content_length = len(body)
     with contextlib.suppress(ConnectionError):
-        await stalled.prepare(request)
-        await stalled.write(body[: len(body) // 2])
-    await _wait_until_released(request, released)
-    return stalled
+        await cut.prepare(request)
+        await cut.write(body[: len(body) // 2])
+    return cut
 
 
 def _abort(request: web.Request, *, reset: bool) -> None:

@@ -1,0 +1,234 @@
+"""One attempt: send the request once through the gate and read the whole answer.
+
+Nothing here decides anything: a lost connection comes back as an
+:class:`APIConnectionError` value for :func:`~forwardemail_async._core.interpret.interpret`
+to judge, and a body the connection cut is returned with ``complete=False``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import ssl
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import aiohttp
+from yarl import URL
+
+from .clock import Clock, time_limit
+from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from .gate import RequestGate
+from .headers import parse_rate_limit
+from .response import Response
+
+__all__ = ["NO_ANSWER", "Raw", "send_once"]
+
+
+async def send_once(
+    session: aiohttp.ClientSession,
+    gate: RequestGate,
+    clock: Clock,
+    method: str,
+    url: URL,
+    route: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    *,
+    timeout: float | None,
+    deadline_at: float | None,
+    max_wait: float,
+    client_timeout: aiohttp.ClientTimeout,
+    max_response_size: int | None,
+) -> Raw | APIConnectionError:
+    """Send once and read the answer; a lost connection is returned, not raised.
+
+    Raised at once, never retried: a certificate problem, an answer over
+    ``max_response_size``, and the deadline running out while queueing at the gate (which
+    waits out a spent server window of at most ``max_wait`` seconds).
+    """
+    budget = None if deadline_at is None else deadline_at - clock.monotonic()
+    unreadable: str | None = None
+    kind = (method, route)
+    answer: tuple[int, Mapping[str, str]] | None = None  # for the gate, once read
+    try:
+        counted = await gate.acquire(budget, kind, max_wait=max_wait)
+    except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
+        raise APITimeoutError(
+            f"{method} {route}: the deadline passed (or would, during a rate-limit "
+            "cooldown) while waiting for a request slot",
+            method=method,
+            url=route,
+            request_sent=False,
+        ) from None
+    try:
+        # The attempt's clock starts only now: time spent queueing at the gate is not
+        # request time (aiohttp's own `total`/`connect` timeouts would count it).
+        started = clock.monotonic()
+        sent = clock.time()
+        if deadline_at is not None:
+            left = deadline_at - started
+            timeout = left if timeout is None else min(timeout, left)
+        async with (
+            time_limit(timeout),
+            session.request(
+                method,
+                url,
+                data=_payload(body),
+                headers=headers,
+                allow_redirects=False,
+                timeout=client_timeout,
+            ) as resp,
+        ):
+            status, reason, response_headers = resp.status, resp.reason, resp.headers
+            answer = (status, response_headers)
+            try:
+                payload, cut_off = await _read_body(resp, max_response_size)
+                complete = True
+            except aiohttp.ClientPayloadError:
+                # The connection closed before the body's end: the status stands, the
+                # body is cut (interpret() decides what that means).
+                payload, cut_off, complete = b"", False, False
+    except aiohttp.ConnectionTimeoutError as exc:
+        return _chained(
+            APITimeoutError(
+                f"{method} {route}: timed out connecting",
+                method=method,
+                url=route,
+                request_sent=False,
+            ),
+            exc,
+        )
+    except asyncio.TimeoutError as exc:
+        return _chained(
+            APITimeoutError(
+                f"{method} {route}: no complete answer within {timeout}s",
+                method=method,
+                url=route,
+            ),
+            exc,
+        )
+    except aiohttp.ClientSSLError as exc:  # a certificate problem: retrying cannot help
+        raise APIConnectionError(
+            f"{method} {route}: could not connect ({type(exc).__name__})",
+            method=method,
+            url=route,
+            request_sent=False,
+        ) from exc
+    except ssl.SSLError as exc:
+        raise APIConnectionError(
+            f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
+            method=method,
+            url=route,
+        ) from exc
+    except aiohttp.ClientConnectorError as exc:
+        return _chained(
+            APIConnectionError(
+                f"{method} {route}: could not connect ({type(exc).__name__})",
+                method=method,
+                url=route,
+                request_sent=False,
+            ),
+            exc,
+        )
+    except aiohttp.ClientResponseError as exc:
+        # Reported below, outside this block, so it is neither chained nor left as
+        # __context__: its request_info holds our headers, Authorization included.
+        unreadable = f"{type(exc).__name__}: {exc.message}"
+    except (aiohttp.ClientError, OSError) as exc:
+        return _chained(
+            APIConnectionError(
+                f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
+                method=method,
+                url=route,
+            ),
+            exc,
+        )
+    finally:
+        info = None
+        if answer is not None and "X-RateLimit-Remaining" in answer[1]:
+            info = parse_rate_limit(answer[1])
+        gate.release(
+            kind,
+            counted=counted,
+            sent=sent,
+            info=info,
+            status=None if answer is None else answer[0],
+        )
+    if unreadable is not None:
+        return APIConnectionError(
+            f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route
+        )
+    if cut_off and status < 300:
+        raise ResponseTooLargeError(
+            f"{method} {route}: the answer ({status}) is longer than max_response_size="
+            f"{max_response_size} bytes; reading stopped there",
+            limit=len(payload),
+            body=payload,
+        )
+    elapsed = clock.monotonic() - started
+    return Raw(status, reason, response_headers, payload, complete, elapsed)
+
+
+class Raw(NamedTuple):
+    """One attempt's answer as read, before :func:`interpret` says what it means."""
+
+    status: int
+    reason: str | None
+    headers: Mapping[str, str]
+    body: bytes
+    complete: bool
+    elapsed: float
+
+    def response(self, method: str, route: str, url: URL, retries: int, value: Any) -> Response:
+        return Response(
+            status=self.status,
+            reason=self.reason,
+            headers=self.headers,
+            body=self.body,
+            method=method,
+            route=route,
+            url=str(url),
+            retries=retries,
+            elapsed=self.elapsed,
+            decoded=value,
+        )
+
+
+# What stands in for the answer when the connection was lost.
+NO_ANSWER = Raw(0, None, {}, b"", True, 0.0)
+
+
+def _chained(error: APIConnectionError, cause: BaseException) -> APIConnectionError:
+    """``error`` with ``cause`` as its ``__cause__``, as ``raise error from cause`` would."""
+    error.__cause__ = cause
+    return error
+
+
+# aiohttp warns (ResourceWarning) when a request body above 1 MiB is given as bytes, since
+# writing it in one go can stall the loop; it streams a file-like object instead.
+_STREAM_BODIES_ABOVE = 1024 * 1024
+
+
+def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
+    """The body as aiohttp should send it; a fresh stream per attempt for large bodies."""
+    if body is not None and len(body) > _STREAM_BODIES_ABOVE:
+        return io.BytesIO(body)
+    return body
+
+
+async def _read_body(resp: aiohttp.ClientResponse, limit: int | None) -> tuple[bytes, bool]:
+    """The body, but no more than ``limit`` bytes (after decompression); the flag tells
+    whether more was cut off. A cut-off connection is closed, never reused."""
+    if limit is None:
+        return await resp.read(), False
+    length = resp.content_length
+    if length is not None and length <= limit and "Content-Encoding" not in resp.headers:
+        return await resp.read(), False  # the framing itself bounds the body
+    chunks = bytearray()
+    async for chunk in resp.content.iter_any():
+        chunks += chunk
+        if len(chunks) > limit:
+            resp.close()
+            return bytes(chunks[:limit]), True
+    return bytes(chunks), False
