@@ -11,7 +11,7 @@ import asyncio
 import io
 import ssl
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import aiohttp
 from yarl import URL
@@ -20,7 +20,6 @@ from .clock import Clock, time_limit
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .gate import RequestGate
 from .headers import parse_rate_limit
-from .response import Response
 
 __all__ = ["NO_ANSWER", "Raw", "send_once"]
 
@@ -167,7 +166,8 @@ async def send_once(
             body=payload,
         )
     elapsed = clock.monotonic() - started
-    return Raw(status, reason, response_headers, payload, complete, elapsed)
+    # Built straight from a tuple: a named tuple's own constructor is a Python function.
+    return _new_tuple(Raw, (status, reason, response_headers, payload, complete, elapsed))
 
 
 class Raw(NamedTuple):
@@ -180,20 +180,8 @@ class Raw(NamedTuple):
     complete: bool
     elapsed: float
 
-    def response(self, method: str, route: str, url: URL, retries: int, value: Any) -> Response:
-        return Response(
-            status=self.status,
-            reason=self.reason,
-            headers=self.headers,
-            body=self.body,
-            method=method,
-            route=route,
-            url=str(url),
-            retries=retries,
-            elapsed=self.elapsed,
-            decoded=value,
-        )
 
+_new_tuple = tuple.__new__
 
 # What stands in for the answer when the connection was lost.
 NO_ANSWER = Raw(0, None, {}, b"", True, 0.0)

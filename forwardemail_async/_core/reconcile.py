@@ -23,6 +23,7 @@ from .response import Response
 __all__ = ["conflict", "create_once", "holds_values", "read_back_at", "read_back_by_key"]
 
 T = TypeVar("T")
+_new_tuple = tuple.__new__
 
 
 def holds_values(found: object, body: Mapping[str, object]) -> bool:
@@ -109,8 +110,7 @@ async def create_once(
     """POST ``body`` to ``route`` and structure the answer as ``model``; with a ``read_back``
     (or a function that builds it when needed; ``None``: reconciling is off, or the resource
     has no key) exactly once."""
-    hooks = None if read_back is None else CallHooks(read_back=read_back)
-    response = await requester.send(
-        "POST", route, path_params=path_params, json=dict(body), hooks=hooks
-    )
+    # Built straight from a tuple: a named tuple's own constructor is a Python function.
+    hooks = None if read_back is None else _new_tuple(CallHooks, (None, read_back))
+    response = await requester.send("POST", route, path_params=path_params, json=body, hooks=hooks)
     return structure(response.json(), model, what=f"POST {route}")

@@ -241,7 +241,18 @@ class Transport:
                 allow_non_idempotent=allow_non_idempotent_retry,
             )
             if outcome.error is None:
-                return answer.response(method, route, url, sent - 1, outcome.value)
+                return Response(
+                    status=answer.status,
+                    reason=answer.reason,
+                    headers=answer.headers,
+                    body=answer.body,
+                    method=method,
+                    route=route,
+                    url=str(url),
+                    retries=sent - 1,
+                    elapsed=answer.elapsed,
+                    decoded=outcome.value,
+                )
             failure, error = outcome.failure, outcome.error
             assert failure is not None
             assert error is not None
