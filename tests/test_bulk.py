@@ -579,7 +579,7 @@ async def test_cancel_wakes_a_rate_limit_pause_and_sends_nothing_more() -> None:
         await clock.held.wait()  # the batch is pausing until the window ends
         posts_at_cancel = posts(fake)
         batch.cancel()
-        summary = await asyncio.wait_for(run, timeout=10)
+        summary = await asyncio.wait_for(run, timeout=60)
     assert summary.cancelled
     assert posts(fake) == posts_at_cancel  # no POST after the cancel
     assert summary.counts.created == len(fake.aliases_of(DOMAIN)) == 5
