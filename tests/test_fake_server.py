@@ -866,6 +866,36 @@ async def test_create_alias_limit_counts_after_validation(
     assert (await api("POST", path, json={"name": "two"})).status == 200
 
 
+async def test_rate_limits_changed_while_running_apply_to_open_windows(
+    api: Api, fake: FakeForwardEmail, clock: Clock, domain: str
+) -> None:
+    path = f"/v1/domains/{domain}/aliases"
+    for name in ("one", "two", "three"):
+        assert (await api("POST", path, json={"name": name})).status == 200
+    # Lowered below what this window already let through: the next create is refused at once.
+    fake.rate_limits.create_alias_max = 2
+    blocked = await api("POST", path, json={"name": "four"})
+    assert blocked.status == 429 and blocked.text == "Rate limit exceeded, retry in 1 day."
+    assert blocked.headers["X-RateLimit-Limit"] == "2"
+    assert blocked.headers["X-RateLimit-Remaining"] == "0"
+    # Raised again: the same window, counted against the new limit (3 used of 5).
+    fake.rate_limits.create_alias_max = 5
+    allowed = await api("POST", path, json={"name": "four"})
+    assert allowed.status == 200 and allowed.headers["X-RateLimit-Remaining"] == "1"
+    # A shorter window ends the open one once it has lasted that long.
+    fake.rate_limits.create_alias_max = 4
+    assert (await api("POST", path, json={"name": "five"})).status == 429
+    fake.rate_limits.route_window = 3_600
+    clock.advance(3_599)
+    assert (await api("POST", path, json={"name": "five"})).text.endswith("retry in 1 second.")
+    clock.advance(1)
+    fresh = await api("POST", path, json={"name": "five"})
+    assert fresh.status == 200 and fresh.headers["X-RateLimit-Remaining"] == "3"
+    # The global limiter too, and replacing the whole object works the same way.
+    fake.rate_limits = RateLimits(global_max=1)
+    assert (await api("GET", "/v1/domains")).status == 429
+
+
 # --- faults -------------------------------------------------------------------------------
 
 
