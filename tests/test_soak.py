@@ -29,7 +29,13 @@ from typing import Any
 import pytest
 
 import forwardemail_async as fe
-from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser, FaultKind
+from forwardemail_async.testing import (
+    FakeForwardEmail,
+    FakeServer,
+    FakeUser,
+    FaultKind,
+    ScriptedFault,
+)
 
 DOMAIN = "example.com"
 REQUESTS = int(os.environ.get("SOAK_REQUESTS", "5000"))
@@ -84,6 +90,9 @@ class Soak:
         self.rng = random.Random(seed)
         self.outcomes: dict[str, int] = defaultdict(int)
         self.unfaulted_failures: list[str] = []
+        # Each call given a fault: what it was, its fault, its outcome, and whether the test
+        # gave it a short attempt timeout.
+        self.faulted: list[tuple[str, ScriptedFault, str, bool]] = []
         self.unfired: dict[str, int] = defaultdict(int)
         self.faulted_outcomes: dict[str, int] = defaultdict(int)
         self.untyped: list[BaseException] = []
@@ -144,18 +153,26 @@ class Soak:
             else:
                 outcome = "ok"
             self.outcomes[outcome] += 1
-            if scripted is None or scripted.remaining:
-                # No fault hit this call: it must have succeeded, unless the short attempt
-                # timeout the test gave it for a hang ran out first (its request was slow).
-                expected = CHURN | ({"APITimeoutError"} if timeout is not None else set())
-                if outcome not in expected:
-                    self.unfaulted_failures.append(f"call {i} ({method} {path}): {outcome}")
+            what = f"call {i} ({method} {path}): {outcome}"
             if scripted is not None:
-                if scripted.remaining:
-                    self.unfired[outcome] += 1
-                else:
-                    self.faulted_outcomes[outcome] += 1
+                self.faulted.append((what, scripted, outcome, timeout is not None))
+            elif outcome not in CHURN:
+                self.unfaulted_failures.append(what)
             self.slowest = max(self.slowest, loop.time() - started)
+
+    def sort_faulted(self) -> None:
+        """Once every request has reached the server: split the calls given a fault into those
+        it hit and those it did not (a request given up by its call may still arrive later,
+        and take its fault then)."""
+        for what, scripted, outcome, short_timeout in self.faulted:
+            if not scripted.remaining:
+                self.faulted_outcomes[outcome] += 1
+                continue
+            self.unfired[outcome] += 1
+            # No fault hit this call: it must have succeeded, unless the short attempt timeout
+            # the test gave it for a hang ran out first (its request was slow to arrive).
+            if outcome not in CHURN and not (short_timeout and outcome == "APITimeoutError"):
+                self.unfaulted_failures.append(what)
 
     async def run(self, count: int, offset: int) -> None:
         slots = asyncio.Semaphore(CONCURRENCY)
@@ -243,6 +260,7 @@ async def test_soak(fake: FakeForwardEmail, user: FakeUser, server: FakeServer) 
     assert await _settled(lambda: len(asyncio.all_tasks()) == tasks_before)
     assert _client_tasks() == []
     after = _memory(fake)
+    soak.sort_faulted()
 
     print(
         f"\nsoak: {REQUESTS} calls, {CONCURRENCY} concurrent, {soak.faults} faults, "
