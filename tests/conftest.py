@@ -3,6 +3,9 @@ alias session of that client.
 
 Client and server share one :class:`ManualClock`, so retry waits and rate-limit windows move
 the same simulated time and no test sleeps.
+
+Hypothesis runs without its per-example deadline and its "too slow" health check: both are
+wall-clock verdicts, and a loaded machine is no bug in the code under test.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck, settings
 
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 from .alias_helpers import open_session
+
+settings.register_profile(
+    "machine-speed-independent", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("machine-speed-independent")
 
 
 @pytest.fixture

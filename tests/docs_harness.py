@@ -53,7 +53,7 @@ class _ServerThread:
         self.server: FakeServer = self._call(FakeServer().start())
 
     def _call(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=300)
 
     def stop(self) -> None:
         try:

@@ -6,6 +6,7 @@ Client and fake share a ManualClock, so rate-limit windows pass without real sle
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections.abc import AsyncIterator, Iterator
 
@@ -290,7 +291,8 @@ async def test_progress_callback_sees_every_item(client: fe.ForwardEmail) -> Non
         seen.append(update)
 
     await client.aliases.create_many(DOMAIN, list(specs(7)), progress=progress).run()
-    assert sorted(p.result.index for p in seen) == list(range(7))
+    assert sorted(p.result.index for p in seen if p.result is not None) == list(range(7))
+    assert all(p.result is not None and p.paused_until is None for p in seen)  # no pause
     assert [p.done for p in seen] == list(range(1, 8))
     assert all(p.total == 7 for p in seen)
     assert seen[-1].counts.created == 7
@@ -579,8 +581,76 @@ async def test_cancel_wakes_a_rate_limit_pause_and_sends_nothing_more() -> None:
         await clock.held.wait()  # the batch is pausing until the window ends
         posts_at_cancel = posts(fake)
         batch.cancel()
-        summary = await asyncio.wait_for(run, timeout=10)
+        summary = await asyncio.wait_for(run, timeout=60)
     assert summary.cancelled
     assert posts(fake) == posts_at_cancel  # no POST after the cancel
     assert summary.counts.created == len(fake.aliases_of(DOMAIN)) == 5
     assert summary.counts.not_attempted == summary.total - 5
+
+
+# --- rate-limit pauses, as reported --------------------------------------------------------
+
+
+async def test_a_pause_is_reported_when_it_starts_with_the_expected_finish(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    # 12 creates at 5 per 100 s: two pauses. Each is reported once, as it starts (no item
+    # finishes during a pause), with when it ends and when the whole run should be done.
+    fake.rate_limits = RateLimits(create_alias_max=5, route_window=100)
+    started = clock.time()
+    seen: list[tuple[float, fe.BulkProgress]] = []
+
+    def progress(update: fe.BulkProgress) -> None:
+        seen.append((clock.time(), update))
+
+    summary = await client.aliases.create_many(
+        DOMAIN, list(specs(12)), concurrency=2, max_wait=500, progress=progress
+    ).run()
+    assert summary.counts.created == 12
+
+    pauses = [(at, p) for at, p in seen if p.result is None]
+    assert len(pauses) == 2
+    assert len(seen) == 12 + 2
+    for number, (at, pause) in enumerate(pauses, start=1):
+        assert pause.paused_until is not None and pause.expected_finish is not None
+        until = pause.paused_until.timestamp()
+        assert at < until <= started + 100 * number + 1  # the window's end, not "now + 100 s"
+        # 7 items left at the first pause need the window after next, 2 at the second only
+        # the next one (the estimate leaves out the pause's millisecond of margin).
+        finish = pause.expected_finish.timestamp()
+        assert abs(finish - (until + 100 * (2 - number))) < 1
+        assert pause.total == 12 and pause.done == 5 * number
+    # Items that finish after a pause see it over.
+    after = [p for at, p in seen if p.result is not None and at >= pauses[0][0] + 1]
+    assert after and all(p.paused_until is None for p in after)
+
+
+async def test_an_async_callback_is_awaited_for_a_pause_too(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    fake.rate_limits = RateLimits(create_alias_max=2, route_window=60)
+    pauses: list[fe.BulkProgress] = []
+
+    async def progress(update: fe.BulkProgress) -> None:
+        await asyncio.sleep(0)
+        if update.result is None:
+            pauses.append(update)
+
+    await client.aliases.create_many(DOMAIN, specs(3), max_wait=500, progress=progress).run()
+    assert len(pauses) == 1
+    assert pauses[0].paused_until is not None
+    assert pauses[0].total is None and pauses[0].expected_finish is None  # a generator
+
+
+async def test_progress_bar_shows_the_pause_and_the_expected_finish(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tqdm")
+    fake.rate_limits = RateLimits(create_alias_max=3, route_window=100)
+    await client.aliases.create_many(
+        DOMAIN, list(specs(7)), concurrency=1, max_wait=500, progress=True
+    ).run()
+    err = capsys.readouterr().err
+    # Shown as the pause starts, at 3/7, with the window's end and the run's expected finish.
+    assert re.search(r"3/7 .*paused_until=\d\d:\d\d:\d\d, finish=\d{4}-\d\d-\d\d \d\d:\d\d", err)
+    assert "7/7" in err and "created=7" in err

@@ -12,13 +12,17 @@ import io
 import json
 import os
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+import forwardemail_async as fe
 from forwardemail_async import cli
+from forwardemail_async.cli._import import ImportOptions, import_aliases
+from forwardemail_async.cli._rows import read_rows
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser, RateLimits
 
 DOMAIN = "example.com"
@@ -199,7 +203,7 @@ async def test_domains_list_and_emails_limit(server: FakeServer, user: FakeUser)
     ("content", "message"),
     [
         ("nom,recipients\nx,a@inbox.example\n", "'name' column"),
-        ("name,colour\nx,blue\n", "unknown: colour"),
+        ("name,colour\nx,blue\n", "unknown: 'colour'"),
     ],
 )
 async def test_unreadable_files_exit_2(
@@ -328,3 +332,166 @@ async def test_fake_server_subcommand(fake_server_process: tuple[str, str]) -> N
         "--base-url", url, "domains", "list", env={"FORWARD_EMAIL_API_KEY": key}
     )
     assert status == 0 and "trial.example" in out
+
+
+# --- files as spreadsheets write them --------------------------------------------------------
+
+
+async def test_csv_with_a_byte_order_mark_imports(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    # Excel's "CSV UTF-8" starts the file with a byte-order mark, and ends lines with CRLF.
+    path = tmp_path / "from-excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfname,recipients,description\r\n"
+        b"sales,a@inbox.example,Caf\xc3\xa9 team\r\nsupport,h@inbox.example,\r\n"
+    )
+    status, out, err = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert (status, err) == (0, "")
+    assert "create: created 2" in out
+    by_name = {a.name: a for a in fake.aliases_of(DOMAIN)}
+    assert sorted(by_name) == ["sales", "support"]
+    assert by_name["sales"].description == "Café team"
+
+
+async def test_csv_with_a_byte_order_mark_on_standard_input(
+    server: FakeServer,
+    user: FakeUser,
+    fake: FakeForwardEmail,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeffname,recipients\nops,o@inbox.example\n"))
+    status, _, err = await forwardemail(server, user, "aliases", "import", DOMAIN, "-")
+    assert (status, err) == (0, "")
+    assert [a.name for a in fake.aliases_of(DOMAIN)] == ["ops"]
+
+
+async def test_json_with_a_byte_order_mark_imports(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    path = tmp_path / "aliases.json"
+    path.write_text('[{"name": "ops", "recipients": ["o@inbox.example"]}]', encoding="utf-8-sig")
+    status, _, err = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert (status, err) == (0, "")
+    assert [a.name for a in fake.aliases_of(DOMAIN)] == ["ops"]
+
+
+async def test_a_header_with_an_invisible_character_is_shown_escaped(
+    server: FakeServer, user: FakeUser, fake: FakeForwardEmail, tmp_path: Path
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(" name ,\u200bnotes\nops,x\n", encoding="utf-8")  # padded, zero-width space
+    status, _, err = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 2
+    assert err.endswith("(unknown: '\\u200bnotes')\n")  # ' name ' was read as 'name'
+    assert fake.aliases_of(DOMAIN) == []
+
+
+async def test_a_file_that_is_not_utf8_is_a_clear_error(
+    server: FakeServer, user: FakeUser, tmp_path: Path
+) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"name,description\nops,caf\xe9\n")
+    status, _, err = await forwardemail(server, user, "aliases", "import", DOMAIN, str(path))
+    assert status == 2
+    assert err == (
+        f"error: {path} is not UTF-8 text (invalid continuation byte); "
+        'save it as UTF-8 ("CSV UTF-8")\n'
+    )
+
+
+# --- errors in the command line's words ------------------------------------------------------
+
+
+async def cli_without_key(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = await cli.run(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+async def test_a_missing_key_says_which_option_or_variable_to_set(
+    server: FakeServer, fake: FakeForwardEmail
+) -> None:
+    for command in (["aliases", "list", DOMAIN], ["domains", "list"], ["emails", "limit"]):
+        status, out, err = await cli_without_key("--base-url", server.url, *command)
+        assert (status, out) == (2, "")
+        assert err == "error: no API key: pass --api-key or set FORWARD_EMAIL_API_KEY\n"
+    assert fake.requests == []  # refused before any request
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_an_unreachable_server_is_named_by_host_and_port() -> None:
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    port = _closed_port()
+    status, out, err = await cli_without_key(
+        "--api-key", secret, "--base-url", f"http://127.0.0.1:{port}", "domains", "list"
+    )
+    assert (status, out) == (1, "")
+    assert (
+        err == f"error: cannot connect to 127.0.0.1:{port}: Connection refused; check --base-url\n"
+    )
+    assert secret not in err
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        (
+            "http://api.example.net",
+            "--base-url: refusing plain http to api.example.net: the API key would travel "
+            "unencrypted; use https://",
+        ),
+        (
+            "https://me:0123456789abcdef@api.example.net",
+            "--base-url must not contain credentials; pass --api-key or set FORWARD_EMAIL_API_KEY",
+        ),
+        ("ftp://api.example.net", "--base-url must be an absolute http(s) URL, got "),
+    ],
+)
+async def test_a_bad_base_url_speaks_cli(base_url: str, message: str) -> None:
+    secret = "0123456789abcdef"
+    status, out, err = await cli_without_key(
+        "--api-key", secret, "--base-url", base_url, "domains", "list"
+    )
+    assert (status, out) == (2, "")
+    assert err.startswith(f"error: {message}")
+    assert secret not in err and "api_key=" not in err and "allow_insecure_http" not in err
+
+
+# --- rate-limit pauses without a terminal -----------------------------------------------------
+
+
+async def test_import_without_a_terminal_writes_one_line_per_pause(
+    server: FakeServer,
+    user: FakeUser,
+    fake: FakeForwardEmail,
+    clock: fe.ManualClock,
+    tmp_path: Path,
+) -> None:
+    # 7 rows at 3 creates per 100 s: two pauses, each one line on standard error as it starts
+    # (the client shares the fake's ManualClock, so the pauses take no real time).
+    fake.rate_limits = RateLimits(create_alias_max=3, route_window=100)
+    path = tmp_path / "in.csv"
+    path.write_text("name\n" + "".join(f"user{i}\n" for i in range(7)))
+    options = ImportOptions(dry_run=False, update=True, concurrency=1, max_wait=500, progress=False)
+    out, err = io.StringIO(), io.StringIO()
+    async with fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=clock) as client:
+        status = await import_aliases(
+            client, DOMAIN, read_rows(str(path), "csv"), options, out, err
+        )
+    assert status == 0 and "create: created 7" in out.getvalue()
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 2
+    for line, done in zip(lines, ("3/7", "6/7"), strict=True):
+        assert re.fullmatch(
+            rf"create aliases: rate limit reached after {done}; paused until {stamp}, "
+            rf"expected to finish by {stamp}",
+            line,
+        ), line

@@ -58,9 +58,10 @@ def seeded(fake: FakeForwardEmail, user: FakeUser) -> None:
 async def quick(
     server: FakeServer, user: FakeUser, clock: fe.ManualClock
 ) -> AsyncIterator[fe.ForwardEmail]:
-    """A client whose attempts give up after 0.25 s of real time (hang and stall faults)."""
+    """A client whose attempts give up after 1 s of real time: what ends a hang or a stalled
+    body, and still ample for the healthy retry that follows on a loaded machine."""
     async with fe.ForwardEmail(
-        api_key=user.api_token, base_url=server.url, clock=clock, timeout=0.25
+        api_key=user.api_token, base_url=server.url, clock=clock, timeout=1.0
     ) as c:
         yield c
 

@@ -207,6 +207,6 @@ assert clone.aliases is not aliases and clone.aliases._requester is clone._reque
 def test_importing_the_client_loads_services_on_first_use() -> None:
     # A fresh interpreter: this test process has imported every module already.
     result = subprocess.run(
-        [sys.executable, "-c", _LAZY_SERVICES_SCRIPT], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", _LAZY_SERVICES_SCRIPT], capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr

@@ -203,7 +203,7 @@ def test_cli_and_bulk_follow_the_schema_when_a_field_is_added() -> None:
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=600
     )
     seen = json.loads(done.stdout)
     assert seen["columns"] == [*COLUMNS, "nickname"]

@@ -82,6 +82,7 @@ class BulkBatch:
         self._slots = asyncio.Semaphore(concurrency)
         self.window = 4 * concurrency
         self._pacer, self._reporter, self._clock = pacer, reporter, clock
+        pacer.on_pause = self._report_pause
         self._total = len(source) if isinstance(source, Sized) else None
         self._counts = dict.fromkeys(STATUSES, 0)
         self._cancelled = False
@@ -163,6 +164,15 @@ class BulkBatch:
 
     async def _record(self, result: BulkResult) -> BulkResult:
         self._counts[result.status] += 1
+        await self._report(result)
+        return result
+
+    async def _report_pause(self, until: float) -> None:
+        """A rate-limit pause starts: report it now (with the expected finish), since no item
+        will finish until it ends."""
+        await self._report(None)
+
+    async def _report(self, result: BulkResult | None) -> None:
         done = sum(self._counts.values())
         paused = self._pacer.paused_until
         left = None if self._total is None else self._total - done
@@ -178,7 +188,6 @@ class BulkBatch:
                 else _utc(self._pacer.expected_finish(self._kind, left)),
             )
         )
-        return result
 
     # --- the engine ------------------------------------------------------------------------
 

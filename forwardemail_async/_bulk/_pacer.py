@@ -13,6 +13,7 @@ work if the wait is longer than ``max_wait``.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from forwardemail_async._core.budget import PROBE_SECONDS, RateBudget, full_rate_limit
 from forwardemail_async._core.clock import Clock
@@ -53,6 +54,9 @@ class Pacer:
         self._sleeper_until = 0.0
         self.paused_until = 0.0
         self.requests = 0
+        # Awaited with the pause's end when a pause starts while none is under way: no item
+        # finishes during a pause, so this is the run's only chance to report it in time.
+        self.on_pause: Callable[[float], Awaitable[None]] | None = None
 
     def stop(self) -> None:
         """The run is cancelled: wake every waiting request (it raises :class:`StoppedError`)."""
@@ -96,8 +100,11 @@ class Pacer:
                 if wait > self._max_wait:
                     self._closed[kind] = now + wait
                     raise WindowClosedError(now + wait)
+                starting = self.paused_until <= now
                 self.paused_until = max(self.paused_until, now + wait)
                 self._gate.pause_for(wait)
+                if starting and self.on_pause is not None:
+                    await self.on_pause(self.paused_until)
                 await self._pause(now, wait)
                 waited = True
             elif blocked:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Protocol
 
 from forwardemail_async._bulk._result import BulkProgress
@@ -48,7 +47,8 @@ class _Callback(_Silent):
 
 
 class _Bar(_Silent):
-    """A tqdm bar with the counts per status, and the pause and finish time when known.
+    """A tqdm bar with the counts per status, and the pause and finish time when known (local
+    times; a pause shows as soon as it starts).
 
     ``tqdm.auto`` draws a widget in Jupyter (with ipywidgets) and text in a terminal.
     """
@@ -73,19 +73,18 @@ class _Bar(_Silent):
             return
         postfix: dict[str, object] = dict(progress.counts.nonzero())
         if progress.paused_until is not None:
-            postfix["paused_until"] = _clock_time(progress.paused_until)
+            postfix["paused_until"] = f"{progress.paused_until.astimezone():%H:%M:%S}"
         if progress.expected_finish is not None:
-            postfix["finish"] = f"{progress.expected_finish:%Y-%m-%d %H:%M}"
+            postfix["finish"] = f"{progress.expected_finish.astimezone():%Y-%m-%d %H:%M}"
+        if progress.result is None:  # a pause: show it now, the count has not moved
+            self._bar.set_postfix(postfix, refresh=True)
+            return
         self._bar.set_postfix(postfix, refresh=False)
         self._bar.update(1)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-def _clock_time(when: datetime) -> str:
-    return f"{when.astimezone():%H:%M:%S}"
 
 
 def make_reporter(progress: ProgressArg, description: str) -> Reporter:

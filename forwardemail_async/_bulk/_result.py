@@ -92,15 +92,17 @@ class BulkCounts(HtmlRepr):
 
 @attrs.frozen(kw_only=True)
 class BulkProgress(HtmlRepr):
-    """Passed to the ``progress`` callback after each item finishes (in completion order).
+    """Passed to the ``progress`` callback after each item finishes (in completion order),
+    and once when a rate-limit pause starts, since no item finishes during one.
 
-    ``total`` is known only for inputs with a length. ``paused_until`` is set while the run
-    waits for a rate-limit window to reopen; ``expected_finish`` estimates when the last item
-    will be done from the server's limits (``None`` while it fits in the current window or
-    nothing is known yet).
+    ``result`` is the item that finished, ``None`` for the report of a pause. ``total`` is
+    known only for inputs with a length. ``paused_until`` is set while the run waits for a
+    rate-limit window to reopen; ``expected_finish`` estimates when the last item will be done
+    from the server's limits (``None`` while it fits in the current window, nothing is known
+    yet, or ``total`` is unknown).
     """
 
-    result: BulkResult
+    result: BulkResult | None
     done: int
     total: int | None
     counts: BulkCounts

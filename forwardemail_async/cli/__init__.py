@@ -2,7 +2,8 @@
 
 Built on :mod:`argparse`: the standard library covers nested subcommands, help and typed
 options, and the library gains no dependency for it. The API key comes from
-``FORWARD_EMAIL_API_KEY`` or ``--api-key`` and is never printed.
+``FORWARD_EMAIL_API_KEY`` or ``--api-key`` and is never printed. Errors speak in the command
+line's terms (its options and variables, the server's host and port), not the library's.
 
 Exit status: 0 success; 1 an error or a failed item; 2 bad usage or an unreadable file;
 75 nothing failed but the rate limit left items for a later run.
@@ -16,13 +17,20 @@ import contextlib
 import contextvars
 import difflib
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO, NoReturn
 
+from yarl import URL
+
 from forwardemail_async._client import API_KEY_ENV, BASE_URL_ENV, ForwardEmail
-from forwardemail_async._core.errors import ForwardEmailError
-from forwardemail_async._core.urls import DEFAULT_BASE_URL
+from forwardemail_async._core.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ForwardEmailError,
+)
+from forwardemail_async._core.urls import DEFAULT_BASE_URL, _is_loopback, normalize_base_url
 from forwardemail_async.cli._fake import add_fake_server_arguments, serve_fake
 from forwardemail_async.cli._import import (
     EXIT_FAILED,
@@ -243,6 +251,54 @@ async def _command(
     return await import_aliases(client, args.domain, read_rows(args.file, fmt), options, out, err)
 
 
+def _base_url_problem(value: str, source: str) -> str | None:
+    """Why the base URL cannot be used, in the command line's words (``None``: it can).
+
+    ``source`` says where it came from: ``--base-url`` or the environment variable."""
+    try:
+        url: URL | None = URL(value)
+    except (TypeError, ValueError):
+        url = None
+    if url is not None and (url.user is not None or url.password is not None):
+        # Checked first: the other messages quote the URL, which would show the password.
+        return f"{source} must not contain credentials; pass --api-key or set {API_KEY_ENV}"
+    if url is not None and url.scheme == "http" and url.host and not _is_loopback(url.host):
+        return (
+            f"{source}: refusing plain http to {url.host}: the API key would travel "
+            "unencrypted; use https://"
+        )
+    try:
+        normalize_base_url(value)
+    except ValueError as exc:
+        return str(exc).replace("base_url", source, 1)
+    return None
+
+
+def _server(base_url: str) -> str:
+    """``host:port`` of the server at ``base_url`` (the scheme's default port if none)."""
+    url = URL(base_url)
+    host = f"[{url.host}]" if url.host and ":" in url.host else url.host
+    return f"{host}:{url.port}"
+
+
+def _connection_problem(exc: APIConnectionError, base_url: str) -> str:
+    """A failed connection as the command line tells it: which server, and why."""
+    where = _server(base_url)
+    if isinstance(exc, APITimeoutError):
+        return f"no answer from {where} in time ({exc})"
+    if exc.request_sent:
+        return f"the connection to {where} failed ({exc})"
+    os_error = getattr(exc.__cause__, "os_error", None)
+    reason = "could not connect"
+    if isinstance(os_error, OSError):
+        if os_error.errno and not isinstance(os_error, socket.gaierror):
+            reason = os.strerror(os_error.errno)  # "Connection refused"
+        elif os_error.strerror:
+            reason = os_error.strerror  # "Domain name not found"
+    hint = "" if base_url == DEFAULT_BASE_URL else "; check --base-url"
+    return f"cannot connect to {where}: {reason}{hint}"
+
+
 async def run(
     argv: Sequence[str] | None = None,
     out: IO[str] | None = None,
@@ -265,12 +321,22 @@ async def run(
         if args.action == "verify":
             return verify(args, stdin or stdin_bytes(), out, err)
         return await listen(args, out, err)
+    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    problem = _base_url_problem(base_url, "--base-url" if args.base_url else f"${BASE_URL_ENV}")
+    if problem is None and api_key is None:
+        problem = f"no API key: pass --api-key or set {API_KEY_ENV}"
+    if problem is not None:
+        err.write(f"error: {problem}\n")
+        return EXIT_USAGE
     try:
-        async with ForwardEmail(api_key=api_key, base_url=args.base_url) as client:
+        async with ForwardEmail(api_key=api_key, base_url=base_url) as client:
             return await _command(args, client, out, err)
     except (FileError, TypeError, ValueError) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
+    except APIConnectionError as exc:
+        err.write(f"error: {_connection_problem(exc, base_url)}\n")
+        return 1
     except (ForwardEmailError, OSError) as exc:
         err.write(f"error: {exc}\n")
         return 1

@@ -2,7 +2,8 @@
 
 The domain's aliases are listed first (1000 per request), so only missing aliases are POSTed:
 every POST counts against the server's create-alias budget (300 a day), even one refused
-as "already exists".
+as "already exists". When the budget runs out the run pauses until the window reopens: the
+progress bar says so, and without one a line on standard error tells until when.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import IO
 
 import attrs
 
-from forwardemail_async._bulk import AliasSpec, BulkBatch, BulkSummary
+from forwardemail_async._bulk import AliasSpec, BulkBatch, BulkProgress, BulkSummary
 from forwardemail_async._client import ForwardEmail
 from forwardemail_async.cli._output import cell
 from forwardemail_async.cli._rows import Row
@@ -72,6 +74,30 @@ def _checked(rows: list[Row], err: IO[str]) -> tuple[list[tuple[Row, AliasSpec]]
         first[row.spec.name] = row.number
         valid.append((row, row.spec))
     return valid, invalid
+
+
+def _stamp(when: datetime) -> str:
+    """A time for a log line: local, with its UTC offset, to the second."""
+    return when.astimezone().isoformat(timespec="seconds")
+
+
+def _pause_lines(what: str, err: IO[str]) -> Callable[[BulkProgress], None]:
+    """A progress callback that writes one line per rate-limit pause (when there is no bar,
+    a long pause would otherwise look like a hang)."""
+
+    def report(progress: BulkProgress) -> None:
+        if progress.result is not None or progress.paused_until is None:
+            return
+        done = f"{progress.done}/{progress.total}" if progress.total is not None else progress.done
+        line = (
+            f"{what}: rate limit reached after {done}; paused until {_stamp(progress.paused_until)}"
+        )
+        if progress.expected_finish is not None:
+            line += f", expected to finish by {_stamp(progress.expected_finish)}"
+        err.write(line + "\n")
+        err.flush()
+
+    return report
 
 
 @contextlib.contextmanager
@@ -158,7 +184,7 @@ async def import_aliases(
             on_exists="update" if options.update else "skip",
             concurrency=options.concurrency,
             max_wait=options.max_wait,
-            progress=options.progress,
+            progress=options.progress or _pause_lines("create aliases", err),
         )
     ]
     update_rows = [row for row, _, _, _ in update] if options.update else []
@@ -169,7 +195,7 @@ async def import_aliases(
                 [spec for _, spec, _, _ in update],
                 concurrency=options.concurrency,
                 max_wait=options.max_wait,
-                progress=options.progress,
+                progress=options.progress or _pause_lines("update aliases", err),
             )
         )
     with _cancel_on_interrupt(batches, err):

@@ -4,12 +4,14 @@ The columns are the alias schema's fields that have a ``column`` (today ``name``
 ``recipients``, ``description``, ``labels`` and ``is_enabled``). In CSV, list columns
 (``recipients``, ``labels``) are one cell each (separated by spaces or commas) and bool
 columns are true/false (also yes/no, 1/0); empty cells mean "not given". In JSON the file is
-an array of objects with the same keys (lists and booleans as such).
+an array of objects with the same keys (lists and booleans as such). Files are UTF-8, with or
+without the byte-order mark that spreadsheets write.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,6 +45,7 @@ _BOOL_COLUMNS = frozenset(
 FileFormat = Literal["csv", "json"]
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n"})
+_BOM = "\ufeff"
 
 
 class FileError(Exception):
@@ -102,12 +105,15 @@ def _row(number: int, values: object) -> Row:
 
 def _csv_rows(stream: IO[str]) -> Iterator[Row]:
     reader = csv.DictReader(stream)
-    header = reader.fieldnames or []
+    # Spreadsheets pad names with spaces now and then; the cells are keyed by the clean names.
+    header = [column.strip() for column in reader.fieldnames or []]
+    reader.fieldnames = header
     unknown = [column for column in header if column not in COLUMNS]
     if "name" not in header or unknown:
+        # repr() shows what cannot be seen: a stray control character or non-breaking space.
         raise FileError(
             f"the CSV header must have a 'name' column and only {', '.join(COLUMNS)}"
-            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+            + (f" (unknown: {', '.join(map(repr, unknown))})" if unknown else "")
         )
     for cells in reader:
         number = reader.line_num
@@ -135,14 +141,22 @@ def _parse(stream: IO[str], fmt: FileFormat, path: str) -> list[Row]:
 
 
 def read_rows(path: str, fmt: FileFormat) -> list[Row]:
-    """Every row of the file (``-`` is standard input); :class:`FileError` if unreadable."""
+    """Every row of the file (``-`` is standard input); :class:`FileError` if unreadable.
+
+    A leading UTF-8 byte-order mark is skipped, in a file as on standard input."""
     if path == "-":
-        return _parse(sys.stdin, fmt, path)
+        text = sys.stdin.read()
+        return _parse(io.StringIO(text.removeprefix(_BOM)), fmt, path)
     try:
-        with Path(path).open(encoding="utf-8", newline="") as stream:
+        with Path(path).open(encoding="utf-8-sig", newline="") as stream:
             return _parse(stream, fmt, path)
     except OSError as exc:
         raise FileError(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        # The decoder's position counts from its last chunk, not the file's start: left out.
+        raise FileError(
+            f'{path} is not UTF-8 text ({exc.reason}); save it as UTF-8 ("CSV UTF-8")'
+        ) from exc
 
 
 def alias_row(alias: Alias) -> dict[str, object]:

@@ -16,7 +16,7 @@ import random
 import socket
 import struct
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, Literal, TypeAlias, get_args
 
 import attrs
@@ -71,11 +71,14 @@ class ScriptedFault:
     method: str | None
     path: str | None
     options: dict[str, Any]
+    header: tuple[str, str] | None = None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, headers: Mapping[str, str]) -> bool:
         """Whether this fault applies to a request."""
-        return (self.method is None or self.method.upper() == method) and (
-            self.path is None or path.startswith(self.path)
+        return (
+            (self.method is None or self.method.upper() == method)
+            and (self.path is None or path.startswith(self.path))
+            and (self.header is None or headers.get(self.header[0]) == self.header[1])
         )
 
 
@@ -115,9 +118,14 @@ class Faults:
         count: int = 1,
         method: str | None = None,
         path: str | None = None,
+        header: tuple[str, str] | None = None,
         **options: Any,
-    ) -> None:
-        """Make the next ``count`` requests matching ``method`` and path prefix ``path`` fail.
+    ) -> ScriptedFault:
+        """Make the next ``count`` requests matching ``method`` and path prefix ``path`` fail;
+        with ``header=(name, value)`` only requests carrying that header value (say a call id
+        the test sends with ``client.with_options(headers=...)``), so a fault hits exactly
+        the call it was meant for even while many others run. Returns the queued fault,
+        whose ``remaining`` tells whether it has fired.
 
         Kinds: ``"503"`` (JSON Boom body; option ``message``), ``"500"``, ``"502_html"``
         (a proxy's HTML page), ``"504_empty"``, ``"reset"`` (TCP reset before processing),
@@ -143,7 +151,15 @@ class Faults:
             raise TypeError("fault 'response' needs a status")
         if count < 1:
             raise ValueError("count must be at least 1")
-        self._scripted.append(ScriptedFault(kind, count, method, path, dict(options)))
+        if header is not None and not (
+            isinstance(header, tuple)
+            and len(header) == 2
+            and all(isinstance(part, str) for part in header)
+        ):
+            raise TypeError("header must be a (name, value) tuple of strings")
+        fault = ScriptedFault(kind, count, method, path, dict(options), header)
+        self._scripted.append(fault)
+        return fault
 
     def clear(self) -> None:
         """Drop every scripted fault that has not fired yet."""
@@ -154,9 +170,11 @@ class Faults:
         """How many scripted faults are still to fire."""
         return sum(fault.remaining for fault in self._scripted)
 
-    def _take_scripted(self, method: str, path: str) -> ScriptedFault | None:
+    def _take_scripted(
+        self, method: str, path: str, headers: Mapping[str, str]
+    ) -> ScriptedFault | None:
         for fault in self._scripted:
-            if fault.matches(method, path):
+            if fault.matches(method, path, headers):
                 fault.remaining -= 1
                 if fault.remaining == 0:
                     self._scripted.remove(fault)
@@ -207,7 +225,7 @@ async def run_with_faults(
     applies = faults._applies(method, path)
     if applies and faults.latency > 0:
         await faults.sleep(faults.latency)
-    scripted = faults._take_scripted(method, path)
+    scripted = faults._take_scripted(method, path, request.headers)
     kind = scripted.kind if scripted else faults._draw(method, rng) if applies else None
     options = scripted.options if scripted else {}
     if kind is not None:

@@ -1,7 +1,12 @@
 """Rate limiting as ``@ladjs/koa-simple-ratelimit`` does it (contract §3).
 
 Windows are fixed: they start at the first request of a key and last a whole window, counted
-on the fake's injected clock, so tests move time instead of sleeping.  Every limited request
+on the fake's injected clock, so tests move time instead of sleeping.  A window remembers when
+it started and how many requests it let through, and is judged by the limits of the moment:
+lowering ``create_alias_max`` or a window length takes effect at the next request, in the
+windows already open too (the real server would keep a window's budget until it ends; the
+fake follows its documentation, ``fake.rate_limits`` changes apply while it runs).  Every
+limited request
 gets ``X-RateLimit-*`` headers whose ``Reset`` is always "now + window" (the library's quirk),
 and a blocked one a plain-text 429 whose ``Retry-After`` is that same epoch time.
 """
@@ -83,7 +88,7 @@ class RateLimiter:
     """Fixed-window counters keyed by ``(limiter, key)``, like the library's Redis keys."""
 
     def __init__(self) -> None:
-        # (limiter name, key) -> [remaining, window end in epoch ms]
+        # (limiter name, key) -> [requests let through, window start in epoch ms]
         self._windows: dict[tuple[str, str], list[int]] = {}
 
     def reset(self) -> None:
@@ -93,25 +98,26 @@ class RateLimiter:
     def hit(
         self, name: str, key: str, *, limit: int, window: float, now: float, daily: bool
     ) -> Verdict:
-        """Count one request; ``daily`` picks the route limiters' message format."""
+        """Count one request against ``limit`` per ``window`` (the current settings, also for
+        a window already open); ``daily`` picks the route limiters' message format."""
         now_ms, window_ms = math.floor(now * 1000), round(window * 1000)
         reset = str((now_ms + window_ms) // 1000)
         headers = {
             "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(limit - 1),
+            "X-RateLimit-Remaining": str(max(0, limit - 1)),
             "X-RateLimit-Reset": reset,
         }
         state = self._windows.get((name, key))
-        if state is None or now_ms >= state[1]:
-            self._windows[(name, key)] = [limit - 1, now_ms + window_ms]
+        if state is None or now_ms >= state[1] + window_ms:
+            state = self._windows[(name, key)] = [0, now_ms]
+        used, started_ms = state
+        if used < limit:
+            state[0] = used + 1
+            headers["X-RateLimit-Remaining"] = str(limit - used - 1)
             return Verdict(headers, None)
-        if state[0] - 1 >= 0:
-            state[0] -= 1
-            headers["X-RateLimit-Remaining"] = str(state[0])
-            return Verdict(headers, None)
-        headers["X-RateLimit-Remaining"] = str(state[0])
+        headers["X-RateLimit-Remaining"] = "0"
         headers["Retry-After"] = reset  # an epoch time, not a delay: the library's quirk
-        left = state[1] - now_ms
+        left = started_ms + window_ms - now_ms
         wait = _ms_long(left) if daily else _dayjs_humanize(left)
         response = text_response(f"Rate limit exceeded, retry in {wait}.", 429)
         response.headers.update(headers)
