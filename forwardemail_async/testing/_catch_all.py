@@ -6,9 +6,6 @@ Guards, in order: ``retrieveDomain`` (404), ``ensureDomainAdmin`` (400) and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -16,35 +13,18 @@ from ._aliases import _new_password
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._guards import domain_for, ensure_domain_admin, ensure_upgraded_plan
-from ._state import FakeDomain, FakeUser, Store
+from ._state import CatchAllToken, FakeDomain, FakeUser
+from ._store import Store
 from ._text import format_phrase, is_sanb, strip_tags
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["ROUTES", "CatchAllToken", "catch_all_passwords"]
+__all__ = ["ROUTES"]
 
 CREATE_CATCH_ALL_PASSWORD_MAX = 100
 MAX_TOKENS = 10
 
 
-@attrs.define(eq=False)
-class CatchAllToken:
-    """One domain-wide password; the plain text is kept so tests can read it back."""
-
-    id: str
-    description: str
-    password: str = attrs.field(repr=False)
-
-
 def _tokens(store: Store, domain: FakeDomain) -> list[CatchAllToken]:
-    tokens: dict[str, list[CatchAllToken]] = store.resource("catch_all_passwords", dict)
-    return tokens.setdefault(domain.id, [])
-
-
-def catch_all_passwords(fake: FakeForwardEmail, domain: FakeDomain | str) -> list[CatchAllToken]:
-    """The catch-all passwords of one of ``fake``'s domains (a live list tests may change)."""
-    return _tokens(fake._store, fake.get_domain(domain))
+    return store.catch_all_passwords.setdefault(domain.id, [])
 
 
 def _admin_domain(ctx: Ctx) -> tuple[FakeUser, FakeDomain]:
