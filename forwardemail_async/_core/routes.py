@@ -34,7 +34,7 @@ class Filter:
     param: str = attrs.field(default=attrs.Factory(lambda self: self.argument, takes_self=True))
 
 
-def _no_relation(values: Mapping[str, object]) -> None:
+def _no_relation(arguments: Mapping[str, object]) -> None:
     """No rule between the filters of a route."""
 
 
