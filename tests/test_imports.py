@@ -51,7 +51,10 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
             if node.level:
                 base = ".".join([*package[: len(package) - node.level + 1], *filter(None, [base])])
             # `from . import x` imports the submodule x; `from .m import f` imports m.
-            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                for alias in node.names
+            ]
         else:
             continue
         for target in targets:
@@ -60,7 +63,6 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
                 target = target.rpartition(".")[0]
             if target.startswith(PACKAGE) and target != name:
                 found.add(target)
-                break
     return found
 
 
@@ -124,6 +126,12 @@ def test_the_graph_sees_type_checking_and_function_level_imports() -> None:
     graph = _graph()
     # Imported only under TYPE_CHECKING in the package's __init__ (the rest is lazy).
     assert f"{PACKAGE}._client" in graph[PACKAGE]
+    # Inside a function: the CLI's fake-server command loads the fake only when it runs.
+    assert any(target.startswith(f"{PACKAGE}.testing") for target in graph[f"{PACKAGE}.cli._fake"])
+    # Several modules in one `from . import a, b`.
+    assert {f"{PACKAGE}.testing._account", f"{PACKAGE}.testing._teams"} <= graph[
+        f"{PACKAGE}.testing._app"
+    ]
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _circles({"a": {"b"}, "b": set()}) == []
 
