@@ -14,17 +14,12 @@ from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._guards import domain_for, ensure_domain_admin, ensure_upgraded_plan
 from ._state import CatchAllToken, FakeDomain, FakeUser
-from ._store import Store
 from ._text import format_phrase, is_sanb, strip_tags
 
 __all__ = ["ROUTES"]
 
 CREATE_CATCH_ALL_PASSWORD_MAX = 100
 MAX_TOKENS = 10
-
-
-def _tokens(store: Store, domain: FakeDomain) -> list[CatchAllToken]:
-    return store.catch_all_passwords.setdefault(domain.id, [])
 
 
 def _admin_domain(ctx: Ctx) -> tuple[FakeUser, FakeDomain]:
@@ -39,7 +34,7 @@ async def list_passwords(ctx: Ctx) -> web.Response:
     """GET: ``[{id, description}]``, not paginated."""
     _, domain = _admin_domain(ctx)
     return json_response(
-        [{"id": t.id, "description": t.description} for t in _tokens(ctx.store, domain)]
+        [{"id": t.id, "description": t.description} for t in ctx.store.catch_all_tokens(domain)]
     )
 
 
@@ -47,7 +42,7 @@ async def create_password(ctx: Ctx) -> web.Response:
     """POST: at most 10 per domain; the password is shown only in this answer."""
     user, domain = _admin_domain(ctx)
     ctx.limit_route("create catch all password", CREATE_CATCH_ALL_PASSWORD_MAX, user.id)
-    tokens = _tokens(ctx.store, domain)
+    tokens = ctx.store.catch_all_tokens(domain)
     if len(tokens) >= MAX_TOKENS:
         message = format_phrase(phrases.DOMAIN_EXCEEDS_CATCHALL_PASSWORD_LIMIT, MAX_TOKENS)
         raise BoomError(400, message)
@@ -74,7 +69,7 @@ async def create_password(ctx: Ctx) -> web.Response:
 async def delete_password(ctx: Ctx) -> web.Response:
     """DELETE: 404 "Password was invalid." for an unknown id."""
     _, domain = _admin_domain(ctx)
-    tokens = _tokens(ctx.store, domain)
+    tokens = ctx.store.catch_all_tokens(domain)
     token = next((t for t in tokens if t.id == ctx.params["token_id"]), None)
     if token is None:
         raise BoomError(404, phrases.INVALID_PASSWORD)

@@ -325,7 +325,7 @@ def push_tokens(fake: FakeForwardEmail) -> list[FakePushToken]:
 
 def catch_all_passwords(fake: FakeForwardEmail, domain: FakeDomain | str) -> list[CatchAllToken]:
     """The catch-all passwords of one of ``fake``'s domains (a live list tests may change)."""
-    return fake._store.catch_all_passwords.setdefault(fake.get_domain(domain).id, [])
+    return fake._store.catch_all_tokens(fake.get_domain(domain))
 
 
 def s3_storage(fake: FakeForwardEmail) -> FakeS3Storage:

@@ -67,6 +67,10 @@ class Store(IdSource):
             raise KeyError(f"no domain {domain!r}")
         return found
 
+    def catch_all_tokens(self, domain: FakeDomain) -> list[CatchAllToken]:
+        """The catch-all passwords of ``domain`` (a live list)."""
+        return self.catch_all_passwords.setdefault(domain.id, [])
+
     def add_user(
         self,
         email: str,
