@@ -19,15 +19,6 @@ import forwardemail_async
 PACKAGE = "forwardemail_async"
 ROOT = Path(forwardemail_async.__file__).parent
 
-# Import edges known to close a circle that is being broken elsewhere; each entry must still
-# be needed (see test_every_known_exception_is_still_needed). Empty it, never add to it.
-KNOWN_BACK_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("forwardemail_async._bulk._ops", "forwardemail_async.resources.aliases"),
-        ("forwardemail_async._bulk._spec", "forwardemail_async.resources.aliases"),
-    }
-)
-
 
 def _modules() -> dict[str, Path]:
     modules = {}
@@ -115,13 +106,6 @@ def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return circles
 
 
-def _without_known(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {
-        name: {target for target in targets if (name, target) not in KNOWN_BACK_EDGES}
-        for name, targets in graph.items()
-    }
-
-
 def test_the_graph_sees_type_checking_and_function_level_imports() -> None:
     graph = _graph()
     # Imported only under TYPE_CHECKING in the package's __init__ (the rest is lazy).
@@ -147,18 +131,7 @@ def test_the_fake_server_has_no_import_circle() -> None:
 
 
 def test_the_package_has_no_import_circle() -> None:
-    assert _circles(_without_known(_graph())) == []
-
-
-def test_every_known_exception_is_still_needed() -> None:
-    graph = _graph()
-    reduced = _without_known(graph)
-    for source, target in sorted(KNOWN_BACK_EDGES):
-        closes_a_circle = source in graph[target] or any(
-            source in component and target in component
-            for component in _circles({**reduced, source: reduced[source] | {target}})
-        )
-        assert closes_a_circle, f"{source} -> {target} closes no circle now: remove it"
+    assert _circles(_graph()) == []
 
 
 def test_every_module_imports_on_its_own() -> None:
