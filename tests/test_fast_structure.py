@@ -21,6 +21,7 @@ from forwardemail_async import (
     Response,
     ResponseDecodeError,
 )
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._decode import converter as _converter
 from forwardemail_async._decode import fast_structure as _fast_structure
 from forwardemail_async._decode.converter import iter_structured, structure, structure_list
@@ -113,27 +114,29 @@ def test_iter_structured_yields_the_good_items_then_reports_the_bad_one_by_index
 async def test_async_for_builds_items_as_they_are_reached() -> None:
     pages = [[alias_list_item(0), alias_list_item(1)], [alias_list_item(2), {"id": 5}]]
 
-    async def fetch(query: Mapping[str, str]) -> Response:
-        page = int(query["page"])
-        return Response(
-            status=200,
-            headers={"X-Page-Count": "2", "X-Page-Current": str(page)},
-            body=json.dumps(pages[page - 1]).encode(),
-            method="GET",
-            route=WHAT,
-            url=f"http://127.0.0.1/?page={page}",
-        )
+    class Source:
+        async def send(
+            self,
+            method: str,
+            route: str,
+            *,
+            path_params: Mapping[str, str] | None = None,
+            query: Mapping[str, str] | None = None,
+        ) -> Response:
+            page = int((query or {})["page"])
+            return Response(
+                status=200,
+                headers={"X-Page-Count": "2", "X-Page-Current": str(page)},
+                body=json.dumps(pages[page - 1]).encode(),
+                method=method,
+                route=route,
+                url=f"http://127.0.0.1/?page={page}",
+            )
 
-    def parse(response: Response) -> list[Alias]:
-        return structure_list(response.json(), Alias, what=WHAT)
-
-    paginator = AsyncPaginator(
-        fetch,
-        parse,
-        limit=2,
-        decode=lambda response: response.json(),
-        structure_items=lambda data: iter_structured(data, Alias, what=WHAT),
+    route = ListRoute(
+        path="/v1/domains/{domain}/aliases", model=Alias, default_limit=2, max_limit=2
     )
+    paginator = AsyncPaginator(Source(), route)
     seen: list[str] = []
 
     async def read_all() -> None:

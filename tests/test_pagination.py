@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import attrs
 import pytest
 from aiohttp import web
 
 import forwardemail_async as fe
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 from .conftest import acquired_connections, client_session, settle
@@ -135,20 +138,53 @@ async def test_concurrent_pages_keep_every_request_in_flight_while_a_page_is_rea
     assert [a.name for a in seen] == seeded[:101]
 
 
-def _numbered_pages(count: int) -> Callable[[Mapping[str, str]], Awaitable[fe.Response]]:
-    """A fetch function whose page N holds the one item N."""
+_NUMBERS = ListRoute(path="/v1/test", model=int, default_limit=1, max_limit=100)
 
-    async def fetch(query: Mapping[str, str]) -> fe.Response:
-        return fe.Response(
+
+@attrs.frozen(kw_only=True)
+class _WatchedResponse(fe.Response):
+    """A response that reports when its body is decoded."""
+
+    on_decode: Callable[[], None]
+
+    def json(self) -> Any:
+        self.on_decode()
+        return super().json()
+
+
+class _NumberedPages:
+    """A page source whose page N holds the one item N; ``decoded`` lists the pages whose
+    JSON was read, and ``on_decode`` runs just before."""
+
+    def __init__(self, count: int, on_decode: Callable[[], None] = lambda: None) -> None:
+        self.count = count
+        self.on_decode = on_decode
+        self.decoded: list[int] = []
+
+    async def send(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> fe.Response:
+        assert (method, route) == ("GET", "/v1/test")
+        assert query is not None
+        page = int(query["page"])
+        return _WatchedResponse(
             status=200,
-            headers={"X-Page-Count": str(count), "X-Page-Current": query["page"]},
-            body=json.dumps([int(query["page"])]).encode(),
-            method="GET",
-            route="/v1/test",
-            url="http://127.0.0.1/v1/test",
+            headers={"X-Page-Count": str(self.count), "X-Page-Current": str(page)},
+            body=json.dumps([page]).encode(),
+            method=method,
+            route=route,
+            url=f"http://127.0.0.1/v1/test?page={page}",
+            on_decode=lambda: self._decoding(page),
         )
 
-    return fetch
+    def _decoding(self, page: int) -> None:
+        self.on_decode()
+        self.decoded.append(page)
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
@@ -160,31 +196,25 @@ async def test_a_page_the_caller_let_go_is_freed_before_the_next_is_decoded(
     previous: list[weakref.ref[fe.Page[int]]] = []
     alive_while_decoding: list[bool] = []
 
-    def parse(response: fe.Response) -> list[int]:
+    def check_previous() -> None:
         alive_while_decoding.extend(ref() is not None for ref in previous[-1:])
-        items: list[int] = response.json()
-        return items
 
-    paginator = fe.AsyncPaginator(_numbered_pages(5), parse, concurrency=concurrency)
-    async for page in paginator.pages():
+    source = _NumberedPages(5, check_previous)
+    async for page in fe.AsyncPaginator(source, _NUMBERS, concurrency=concurrency).pages():
         previous.append(weakref.ref(page))
         del page
     assert alive_while_decoding == [False] * 4
+    assert source.decoded == [1, 2, 3, 4, 5]
 
 
 async def test_concurrent_pages_are_decoded_only_when_their_turn_comes() -> None:
-    decoded: list[int] = []
     received: list[int] = []
+    source = _NumberedPages(6)
 
-    def parse(response: fe.Response) -> list[int]:
-        items: list[int] = response.json()
-        decoded.extend(items)
-        return items
-
-    async for number in fe.AsyncPaginator(_numbered_pages(6), parse, concurrency=4):
+    async for number in fe.AsyncPaginator(source, _NUMBERS, concurrency=4):
         await settle()  # every fetch in flight has answered by now
         received.append(number)
-        assert decoded == received  # nothing decoded ahead of the caller
+        assert source.decoded == received  # nothing decoded ahead of the caller
     assert received == [1, 2, 3, 4, 5, 6]
 
 

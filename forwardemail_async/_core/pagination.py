@@ -11,24 +11,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 from yarl import URL
+
+from forwardemail_async._decode.converter import iter_structured, structure_list
 
 from .display import page_html
 from .errors import ResponseDecodeError
 from .headers import PageInfo, parse_link_header, parse_page_info
 from .response import Response
+from .routes import ListRoute
 
-__all__ = ["AsyncPaginator", "Page"]
+__all__ = ["AsyncPaginator", "Page", "PageSource"]
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-FetchPage = Callable[[Mapping[str, str]], Awaitable[Response]]
-ParseItems = Callable[[Response], list[T]]
+
+class PageSource(Protocol):
+    """What sends the page requests: a :class:`~forwardemail_async._core.requester.Requester`."""
+
+    async def send(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send one request and return the whole answer."""
 
 
 @attrs.frozen(kw_only=True)
@@ -76,39 +90,37 @@ class AsyncPaginator(Generic[T]):
     list. Filters given to the list call are sent with every page. With ``concurrency > 1``
     the pages after the first are fetched that many at a time, still yielded in order, and
     each is decoded only when its turn comes; leaving the loop early cancels the fetches in
-    flight. ``async for`` builds each item when the loop reaches it (given ``decode`` and
-    ``structure_items``), so a long list keeps only the current page's JSON alive, not a page
-    of models.
+    flight. ``async for`` builds each item when the loop reaches it, so a long list keeps
+    only the current page's JSON alive, not a page of models. Everything about the endpoint
+    (path, model, page sizes) comes from its :class:`ListRoute`.
     """
 
     def __init__(
         self,
-        fetch: FetchPage,
-        parse: ParseItems[T],
+        source: PageSource,
+        route: ListRoute[T],
         *,
+        path_params: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,
         limit: int | None = None,
         start_page: int = 1,
         concurrency: int = 1,
-        max_limit: int | None = None,
-        decode: Callable[[Response], list[Any]] | None = None,
-        structure_items: Callable[[list[Any]], Iterable[T]] | None = None,
     ) -> None:
-        if limit is not None:
-            if isinstance(limit, bool) or not isinstance(limit, int):
-                raise TypeError("limit must be an int")
-            if limit < 1 or (max_limit is not None and limit > max_limit):
-                upper = f" and {max_limit}" if max_limit is not None else ""
-                raise ValueError(f"limit must be between 1{upper}, got {limit}")
+        if route.max_limit is None or route.default_limit is None:
+            raise ValueError(f"{route.path} is not paginated")
+        if limit is None:
+            limit = route.default_limit
+        elif isinstance(limit, bool) or not isinstance(limit, int):
+            raise TypeError("limit must be an int")
+        elif not 1 <= limit <= route.max_limit:
+            raise ValueError(f"limit must be between 1 and {route.max_limit}, got {limit}")
         if isinstance(start_page, bool) or not isinstance(start_page, int) or start_page < 1:
             raise ValueError(f"start_page must be an int >= 1, got {start_page!r}")
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
-        self._fetch = fetch
-        self._parse = parse
-        # Given both, `async for` decodes each page's JSON and builds its items one at a time.
-        self._decode = decode
-        self._structure_items = structure_items
+        self._source = source
+        self._route = route
+        self._path_params = path_params
         self._query = dict(query or {})
         self._limit = limit
         self._start_page = start_page
@@ -116,9 +128,21 @@ class AsyncPaginator(Generic[T]):
 
     def __repr__(self) -> str:
         return (
-            f"AsyncPaginator(query={self._query!r}, limit={self._limit!r}, "
-            f"concurrency={self._concurrency})"
+            f"AsyncPaginator(route={self._route.path!r}, query={self._query!r}, "
+            f"limit={self._limit!r}, concurrency={self._concurrency})"
         )
+
+    def _parse(self, response: Response) -> list[T]:
+        """A page's items as models, all built at once (for :class:`Page`)."""
+        return structure_list(response.json(), self._route.model, what=self._route.what)
+
+    def _decode(self, response: Response) -> list[Any]:
+        """A page's JSON array, its items left to be built one at a time by ``async for``."""
+        data = response.json()
+        if isinstance(data, list):
+            return data
+        # Not an array: structuring reports the wrong shape as a ResponseDecodeError.
+        return structure_list(data, self._route.model, what=self._route.what)
 
     async def _get_page(self, page: int, *, limit: int | None = None) -> Page[T]:
         return await self._fetch_page(page, limit, self._parse)
@@ -129,15 +153,16 @@ class AsyncPaginator(Generic[T]):
         size = limit if limit is not None else self._limit
         return self._make_page(await self._request_page(page, size), page, size, parse)
 
-    async def _request_page(self, page: int, size: int | None) -> Response:
+    async def _request_page(self, page: int, size: int) -> Response:
         query = dict(self._query)
         query["page"] = str(page)
-        if size is not None:
-            query["limit"] = str(size)
-        return await self._fetch(query)
+        query["limit"] = str(size)
+        return await self._source.send(
+            "GET", self._route.path, path_params=self._path_params, query=query
+        )
 
     def _make_page(
-        self, response: Response, page: int, size: int | None, parse: Callable[[Response], list[U]]
+        self, response: Response, page: int, size: int, parse: Callable[[Response], list[U]]
     ) -> Page[U]:
         info: PageInfo = parse_page_info(response.headers)
         if info.page is not None and info.page != page:
@@ -152,7 +177,7 @@ class AsyncPaginator(Generic[T]):
         elif _next_from_link(response, page):
             has_next = bool(items)  # the Link header is a fallback only: an empty page ends it
         else:
-            has_next = size is not None and len(items) >= size
+            has_next = len(items) >= size
         return Page(
             items=items,
             page=page,
@@ -241,15 +266,10 @@ class AsyncPaginator(Generic[T]):
     async def __aiter__(self) -> AsyncGenerator[T, None]:
         # aclosing: leaving the loop early cancels page fetches in flight right away, not
         # whenever the event loop gets round to finalizing the abandoned generators.
-        if self._decode is None or self._structure_items is None:
-            async with contextlib.aclosing(self.pages()) as pages:
-                async for page in pages:
-                    for item in page.items:
-                        yield item
-            return
+        model, what = self._route.model, self._route.what
         async with contextlib.aclosing(self._pages(self._decode)) as raw_pages:
             async for raw_page in raw_pages:
-                for item in self._structure_items(raw_page.items):
+                for item in iter_structured(raw_page.items, model, what=what):
                     yield item
                 del raw_page  # let the page's JSON go before the next one arrives
 

@@ -6,12 +6,12 @@ JSON body) and get back a :class:`Response`, a model, or an :class:`AsyncPaginat
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import TypeVar
 
 import attrs
 
-from forwardemail_async._decode.converter import iter_structured, structure, structure_list
+from forwardemail_async._decode.converter import structure, structure_list
 
 from .auth import BasicCredentials
 from .errors import ResponseDecodeError
@@ -19,6 +19,7 @@ from .hooks import CallHooks
 from .pagination import AsyncPaginator
 from .params import check_headers
 from .response import Response
+from .routes import ListRoute
 from .transport import RequestOptions, Transport
 
 __all__ = ["Requester", "Service"]
@@ -109,19 +110,6 @@ class Requester:
         )
         return structure(response.json(), cls, what=f"{method} {route}")
 
-    async def model_list(
-        self,
-        cls: type[T],
-        method: str,
-        route: str,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-    ) -> list[T]:
-        """Send a request to a list route that is not paginated; structure each item."""
-        response = await self.send(method, route, path_params=path_params, query=query)
-        return structure_list(response.json(), cls, what=f"{method} {route}")
-
     async def text(
         self,
         method: str,
@@ -153,47 +141,43 @@ class Requester:
 
     def paginate(
         self,
-        cls: type[T],
-        route: str,
+        route: ListRoute[T],
+        arguments: Mapping[str, object],
         *,
         path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
         limit: int | None,
-        default_limit: int,
-        max_limit: int,
-        start_page: int = 1,
-        concurrency: int = 1,
+        page: int,
+        concurrency: int,
     ) -> AsyncPaginator[T]:
-        """An :class:`AsyncPaginator` over a list route; each page is structured as ``cls``."""
-        what = f"GET {route}"
+        """An :class:`AsyncPaginator` over a paginated list route.
 
-        async def fetch(page_query: Mapping[str, str]) -> Response:
-            return await self.send("GET", route, path_params=path_params, query=page_query)
-
-        def parse(response: Response) -> list[T]:
-            return structure_list(response.json(), cls, what=what)
-
-        def decode(response: Response) -> list[Any]:
-            data = response.json()
-            if isinstance(data, list):
-                return data
-            return parse(response)  # raises the ResponseDecodeError of a wrong shape
-
-        def structure_items(data: list[Any]) -> Iterator[T]:
-            return iter_structured(data, cls, what=what)
-
-        paginator: AsyncPaginator[T] = AsyncPaginator(
-            fetch,
-            parse,
-            query=query,
-            limit=limit if limit is not None else default_limit,
-            max_limit=max_limit,
-            start_page=start_page,
+        ``arguments`` are the list method's keyword arguments (its ``locals()``): the
+        route's filters are read from them and checked now, before any page is requested.
+        """
+        return AsyncPaginator(
+            self,
+            route,
+            path_params=path_params,
+            query=route.query(arguments),
+            limit=limit,
+            start_page=page,
             concurrency=concurrency,
-            decode=decode,
-            structure_items=structure_items,
         )
-        return paginator
+
+    async def list_all(
+        self,
+        route: ListRoute[T],
+        arguments: Mapping[str, object],
+        *,
+        path_params: Mapping[str, str] | None = None,
+    ) -> list[T]:
+        """Every item of a list route the server does not paginate, with the route's filters
+        read from ``arguments`` as :meth:`paginate` does."""
+        if route.paginated:
+            raise ValueError(f"{route.path} is paginated: use paginate()")
+        query = route.query(arguments)
+        response = await self.send("GET", route.path, path_params=path_params, query=query)
+        return structure_list(response.json(), route.model, what=route.what)
 
 
 class Service:

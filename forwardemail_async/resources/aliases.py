@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Literal, get_args, overload
 
 from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
@@ -17,9 +18,9 @@ from forwardemail_async._core.params import (
     check_choice,
     check_str,
     drop_none,
-    query_params,
 )
 from forwardemail_async._core.requester import Requester, Service
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import alias_path, domain_segment
 from forwardemail_async.models import Alias, AliasCredentials, ErrorCodeIfDisabled
 
@@ -39,6 +40,20 @@ AliasSort = Literal[
     "created_at",
     "-created_at",
 ]
+
+LIST = ListRoute(
+    path=ALIASES_PATH,
+    model=Alias,
+    default_limit=1000,
+    max_limit=1000,
+    filters=(
+        Filter("q", check_str),
+        Filter("search_filter", partial(check_choice, choices=get_args(SearchFilter))),
+        Filter("name", check_str),
+        Filter("recipient", check_str),
+        Filter("sort", check_str),
+    ),
+)
 
 
 class AliasesService(Service):
@@ -72,26 +87,12 @@ class AliasesService(Service):
         it) as a literal substring; ``name`` and ``recipient`` filter on one of those.
         ``concurrency`` > 1 fetches that many pages at once after the first.
         """
-        query = query_params(
-            {
-                "q": check_str(q, "q"),
-                "search_filter": check_choice(
-                    search_filter, "search_filter", get_args(SearchFilter)
-                ),
-                "name": check_str(name, "name"),
-                "recipient": check_str(recipient, "recipient"),
-                "sort": check_str(sort, "sort"),
-            }
-        )
         return self._requester.paginate(
-            Alias,
-            ALIASES_PATH,
+            LIST,
+            locals(),
             path_params={"domain": domain_segment(domain)},
-            query=query,
             limit=limit,
-            default_limit=1000,
-            max_limit=1000,
-            start_page=page,
+            page=page,
             concurrency=concurrency,
         )
 

@@ -11,11 +11,11 @@ from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_bool,
     date_param,
-    query_params,
     required_str,
 )
 from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import CalendarEvent
 
@@ -30,13 +30,13 @@ _MANY = "/v1/calendar-events"
 _ONE = "/v1/calendar-events/{event}"
 
 
-def _sort_param(value: object) -> str | None:
+def _sort_param(value: object, name: str) -> str | None:
     """One sort key or several (applied in order), as the comma list the server reads."""
     if value is None:
         return None
     keys = [value] if isinstance(value, str) else value
     if not isinstance(keys, Sequence) or not keys:
-        raise TypeError("sort must be a sort key or a non-empty list of them")
+        raise TypeError(f"{name} must be a sort key or a non-empty list of them")
     for key in keys:
         if not isinstance(key, str) or key.removeprefix("-") not in _SORT_FIELDS:
             raise ValueError(
@@ -57,6 +57,43 @@ def _moment(value: object, name: str) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=timezone.utc)
     raise TypeError(f"{name} must be a date or datetime, not {type(value).__name__}")
+
+
+def _calendar_id(value: object, name: str) -> object:
+    """Sent as given, once it is known to fit in a path segment as the server reads it."""
+    if value is not None:
+        name_segment(value, name)
+    return value
+
+
+def _date_filter(value: object, name: str) -> str | None:
+    """A date or aware datetime (not text, which could not be compared) as ISO-8601."""
+    _moment(value, name)
+    return date_param(value, name)
+
+
+def _range(arguments: Mapping[str, object]) -> None:
+    """``start_date`` must not be after ``end_date`` (a date counts as midnight UTC)."""
+    start = _moment(arguments["start_date"], "start_date")
+    end = _moment(arguments["end_date"], "end_date")
+    if start is not None and end is not None and start > end:
+        raise ValueError("end_date must not be before start_date")
+
+
+LIST = ListRoute(
+    path=_MANY,
+    model=CalendarEvent,
+    default_limit=25,
+    max_limit=100,
+    filters=(
+        Filter("calendar_id", _calendar_id),
+        Filter("include_deleted", check_bool),
+        Filter("sort", _sort_param),
+        Filter("start_date", _date_filter),
+        Filter("end_date", _date_filter),
+    ),
+    relation=_range,
+)
 
 
 class CalendarEventsService(Service):
@@ -80,29 +117,8 @@ class CalendarEventsService(Service):
         ones; ``start_date``/``end_date`` keep events overlapping that range (recurring events
         count when an occurrence falls inside).
         """
-        start, end = _moment(start_date, "start_date"), _moment(end_date, "end_date")
-        if start is not None and end is not None and start > end:
-            raise ValueError("end_date must not be before start_date")
-        if calendar_id is not None:
-            name_segment(calendar_id, "calendar_id")
-        query = query_params(
-            {
-                "calendar_id": calendar_id,
-                "include_deleted": check_bool(include_deleted, "include_deleted"),
-                "sort": _sort_param(sort),
-                "start_date": date_param(start_date, "start_date"),
-                "end_date": date_param(end_date, "end_date"),
-            }
-        )
         return self._requester.paginate(
-            CalendarEvent,
-            _MANY,
-            query=query,
-            limit=limit,
-            default_limit=25,
-            max_limit=100,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(

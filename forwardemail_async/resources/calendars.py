@@ -7,6 +7,7 @@ from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import required_str
 from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async.models import Calendar
 
@@ -16,6 +17,7 @@ __all__ = ["CalendarsService"]
 
 _MANY = "/v1/calendars"
 _ONE = "/v1/calendars/{calendar}"
+LIST = ListRoute(path=_MANY, model=Calendar, default_limit=25, max_limit=100)
 
 
 class CalendarsService(Service):
@@ -26,13 +28,7 @@ class CalendarsService(Service):
     ) -> AsyncPaginator[Calendar]:
         """Every calendar, newest first (25 per page unless ``limit``, at most 100)."""
         return self._requester.paginate(
-            Calendar,
-            _MANY,
-            limit=limit,
-            default_limit=25,
-            max_limit=100,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(

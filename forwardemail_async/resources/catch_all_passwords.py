@@ -9,12 +9,14 @@ from __future__ import annotations
 from forwardemail_async._core.ids import object_id
 from forwardemail_async._core.params import check_str, drop_none
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import CatchAllPassword, CatchAllPasswordCredentials
 
 __all__ = ["CatchAllPasswordsService"]
 
 _MANY = "/v1/domains/{domain}/catch-all-passwords"
+LIST = ListRoute(path=_MANY, model=CatchAllPassword)
 
 
 class CatchAllPasswordsService(Service):
@@ -22,8 +24,8 @@ class CatchAllPasswordsService(Service):
 
     async def list(self, domain: str) -> list[CatchAllPassword]:
         """Every catch-all password's id and description (the list is not paginated)."""
-        return await self._requester.model_list(
-            CatchAllPassword, "GET", _MANY, path_params={"domain": domain_segment(domain)}
+        return await self._requester.list_all(
+            LIST, {}, path_params={"domain": domain_segment(domain)}
         )
 
     async def create(

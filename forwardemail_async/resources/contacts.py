@@ -13,6 +13,7 @@ from forwardemail_async._core.params import required_str
 from forwardemail_async._core.reconcile import conflict, read_back_at
 from forwardemail_async._core.requester import Requester, Service
 from forwardemail_async._core.response import Response
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._core.urls import name_segment
 from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Contact
@@ -27,6 +28,7 @@ ContactEntry = Mapping[str, str] | tuple[str, str] | str
 
 _MANY = "/v1/contacts"
 _ONE = "/v1/contacts/{contact}"
+LIST = ListRoute(path=_MANY, model=Contact, default_limit=100, max_limit=10000)
 
 
 def _with_etag(response: Response, what: str) -> Contact:
@@ -45,13 +47,7 @@ class ContactsService(Service):
     ) -> AsyncPaginator[Contact]:
         """Every contact, newest first (100 per page unless ``limit``, at most 10000)."""
         return self._requester.paginate(
-            Contact,
-            _MANY,
-            limit=limit,
-            default_limit=100,
-            max_limit=10000,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(

@@ -9,11 +9,11 @@ from forwardemail_async._core.hooks import ReadBack
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_str,
-    query_params,
     required_str,
 )
 from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Requester, Service
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import domain_segment
 from forwardemail_async.models import Domain, Plan
 
@@ -28,6 +28,13 @@ __all__ = ["DomainsService"]
 DomainPlan = Plan
 
 _ONE = "/v1/domains/{domain}"
+LIST = ListRoute(
+    path="/v1/domains",
+    model=Domain,
+    default_limit=1000,
+    max_limit=1000,
+    filters=(Filter("q", check_str), Filter("name", check_str), Filter("sort", check_str)),
+)
 
 
 class DomainsService(DomainListsMixin, Service):
@@ -60,22 +67,8 @@ class DomainsService(DomainListsMixin, Service):
         regex, whatever the published docs say); ``sort`` is a field name, ``-`` for descending.
         ``limit`` is the page size (1-1000, default 1000).
         """
-        query = query_params(
-            {
-                "q": check_str(q, "q"),
-                "name": check_str(name, "name"),
-                "sort": check_str(sort, "sort"),
-            }
-        )
         return self._requester.paginate(
-            Domain,
-            "/v1/domains",
-            query=query,
-            limit=limit,
-            default_limit=1000,
-            max_limit=1000,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(

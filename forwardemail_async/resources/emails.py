@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, check_str, query_params
+from forwardemail_async._core.params import check_bool, check_str
 from forwardemail_async._core.requester import Requester, Service
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import email_segment, normalize_domain_name
 from forwardemail_async.models import Email, EmailDetail, EmailLimit
 
@@ -36,6 +37,29 @@ EmailSort = Literal[
 
 _MANY = "/v1/emails"
 _ONE = "/v1/emails/{email}"
+
+
+def _domain(value: object, name: str) -> str | None:
+    """A domain name as the server matches it (lowercase, ASCII), or ``None``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return normalize_domain_name(value.strip(), name)
+
+
+LIST = ListRoute(
+    path=_MANY,
+    model=Email,
+    default_limit=25,
+    max_limit=100,
+    filters=(
+        Filter("q", check_str),
+        Filter("domain", _domain),
+        Filter("sort", check_str),
+        Filter("is_scheduled", check_bool),
+    ),
+)
 
 
 class EmailsService(Service):
@@ -63,23 +87,8 @@ class EmailsService(Service):
         SMTP); ``is_scheduled=True`` keeps emails dated in the future. ``limit`` is the page
         size (1-100, default 25). Items are the list shape (no headers or raw message).
         """
-        query = query_params(
-            {
-                "q": check_str(q, "q"),
-                "domain": None if domain is None else _domain(domain),
-                "sort": check_str(sort, "sort"),
-                "is_scheduled": check_bool(is_scheduled, "is_scheduled"),
-            }
-        )
         return self._requester.paginate(
-            Email,
-            _MANY,
-            query=query,
-            limit=limit,
-            default_limit=25,
-            max_limit=100,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(
@@ -151,12 +160,6 @@ class EmailsService(Service):
         return await self._requester.model(
             EmailDetail, "DELETE", _ONE, path_params={"email": email_segment(email)}
         )
-
-
-def _domain(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"domain must be a str, not {type(value).__name__}")
-    return normalize_domain_name(value.strip(), "domain")
 
 
 class AliasEmailsService:

@@ -10,10 +10,11 @@ from collections.abc import Awaitable
 
 from forwardemail_async._core.errors import BadRequestError
 from forwardemail_async._core.pagination import AsyncPaginator
-from forwardemail_async._core.params import check_bool, query_params, required_str
+from forwardemail_async._core.params import check_bool, required_str
 from forwardemail_async._core.reconcile import conflict, create_once, read_back_by_key
 from forwardemail_async._core.requester import Service
 from forwardemail_async._core.response import Response
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import folder_segment
 from forwardemail_async.models import Folder
 
@@ -21,6 +22,13 @@ __all__ = ["FoldersService"]
 
 _MANY = "/v1/folders"
 _ONE = "/v1/folders/{folder}"
+LIST = ListRoute(
+    path=_MANY,
+    model=Folder,
+    default_limit=25,
+    max_limit=100,
+    filters=(Filter("subscribed", check_bool),),
+)
 
 
 def _folder_path(value: object) -> str:
@@ -44,14 +52,7 @@ class FoldersService(Service):
         ``subscribed`` keeps only the (un)subscribed ones.
         """
         return self._requester.paginate(
-            Folder,
-            _MANY,
-            query=query_params({"subscribed": check_bool(subscribed, "subscribed")}),
-            limit=limit,
-            default_limit=25,
-            max_limit=100,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(self, path: str) -> Folder:

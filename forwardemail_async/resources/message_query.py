@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from forwardemail_async._core.params import (
     check_bool,
@@ -12,8 +11,9 @@ from forwardemail_async._core.params import (
     date_param,
     query_params,
 )
+from forwardemail_async._core.routes import Filter
 
-__all__ = ["BOOLEAN_FILTERS", "HEADER_FILTERS", "filter_query", "shape_query"]
+__all__ = ["FILTERS", "shape_query"]
 
 # Flag and state filters, sent as true/false.
 BOOLEAN_FILTERS = (
@@ -28,6 +28,8 @@ BOOLEAN_FILTERS = (
     "is_expired",
     "has_attachment",
 )
+# What the answer carries (see shape_query), sent as true/false.
+SHAPE_TOGGLES = ("lightweight", "raw", "nodemailer", "attachments")
 # Keyword argument -> the header name the server matches (a case-insensitive substring).
 HEADER_FILTERS = {
     "from_": "from",
@@ -42,7 +44,7 @@ HEADER_FILTERS = {
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 field-name: printable, no ':'
 
 
-def _header(value: object) -> str | None:
+def _header(value: object, name: str) -> str | None:
     """The ``headers`` filter: ``"text"`` (some header's value contains it) or
     ``("X-Priority", "1")`` (that header's value contains ``"1"``).
 
@@ -52,7 +54,7 @@ def _header(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _no_colon(check_str(value, "header"), "header")
+        return _no_colon(check_str(value, name), name)
     name, text = _pair(value)
     if not _HEADER_NAME.match(name):
         raise ValueError(f"header name must be printable text without ':' or spaces: {name!r}")
@@ -81,21 +83,18 @@ def _when(value: object, name: str) -> str | None:
     return date_param(value, name)
 
 
-def filter_query(arguments: Mapping[str, object]) -> dict[str, str]:
-    """The list filters among a method's ``locals()``, checked, as query parameters."""
-    query: dict[str, object] = {name: check_bool(arguments[name], name) for name in BOOLEAN_FILTERS}
-    for name in ("folder", "subject", "body", "message_id", "search"):
-        query[name] = check_str(arguments[name], name)
-    for argument, header in HEADER_FILTERS.items():
-        query[header] = check_str(arguments[argument], argument)
-    query["headers"] = _header(arguments["header"])
-    query["since"] = _when(arguments["since"], "since")
-    query["before"] = _when(arguments["before"], "before")
-    query.update(
-        min_size=check_int(arguments["min_size"], "min_size"),
-        max_size=check_int(arguments["max_size"], "max_size"),
-    )
-    return query_params(query)
+# The filters and answer-shape toggles of GET /v1/messages.
+FILTERS = (
+    *(Filter(name, check_bool) for name in BOOLEAN_FILTERS),
+    *(Filter(name, check_str) for name in ("folder", "subject", "body", "message_id", "search")),
+    *(Filter(argument, check_str, header) for argument, header in HEADER_FILTERS.items()),
+    Filter("header", _header, "headers"),
+    Filter("since", _when),
+    Filter("before", _when),
+    Filter("min_size", check_int),
+    Filter("max_size", check_int),
+    *(Filter(name, check_bool) for name in SHAPE_TOGGLES),
+)
 
 
 def shape_query(

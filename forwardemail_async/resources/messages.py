@@ -14,16 +14,18 @@ from typing import Literal, overload
 from forwardemail_async._core.ids import object_id
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async.models import Message
 
 from ._schema.mailbox import MESSAGE_FIELDS
 from .email_body import Address, Addresses, AttachmentSource, build_email_body
-from .message_query import filter_query, shape_query
+from .message_query import FILTERS, shape_query
 
 __all__ = ["MessagesService"]
 
 _MANY = "/v1/messages"
 _ONE = "/v1/messages/{message}"
+LIST = ListRoute(path=_MANY, model=Message, default_limit=25, max_limit=100, filters=FILTERS)
 
 
 def _either(whole: object, add: object, remove: object, name: str) -> None:
@@ -91,21 +93,8 @@ class MessagesService(Service):
         ``lightweight=True`` skips the parsed and raw message (much faster);
         ``raw``/``nodemailer``/``attachments`` ``=False`` drop one of them.
         """
-        query = {
-            **filter_query(locals()),
-            **shape_query(
-                lightweight=lightweight, raw=raw, nodemailer=nodemailer, attachments=attachments
-            ),
-        }
         return self._requester.paginate(
-            Message,
-            _MANY,
-            query=query,
-            limit=limit,
-            default_limit=25,
-            max_limit=100,
-            start_page=page,
-            concurrency=concurrency,
+            LIST, locals(), limit=limit, page=page, concurrency=concurrency
         )
 
     async def create(

@@ -13,6 +13,7 @@ from typing import TypeVar
 from forwardemail_async._core.hosts import is_fqdn, is_ip
 from forwardemail_async._core.params import check_str
 from forwardemail_async._core.requester import Service
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._core.urls import domain_segment, id_segment
 from forwardemail_async.models import (
     DmarcSummary,
@@ -31,7 +32,7 @@ __all__ = ["ObservatoryService"]
 _LOOKUP = "/v1/observatory/lookup"
 _SUBJECT = _LOOKUP + "/{value}"
 _MONITOR = "/v1/observatory/monitor"
-_MONITORS = "/v1/observatory/monitors"
+MONITORS = ListRoute(path="/v1/observatory/monitors", model=ObservatoryMonitor)
 
 
 def _subject(value: object) -> str:
@@ -138,4 +139,4 @@ class ObservatoryService(Service):
 
     async def monitors(self) -> list[ObservatoryMonitor]:
         """Every subject you monitor, most recently changed first (not paginated)."""
-        return await self._requester.model_list(ObservatoryMonitor, "GET", _MONITORS)
+        return await self._requester.list_all(MONITORS, {})

@@ -15,12 +15,21 @@ from typing import Any
 from forwardemail_async._core.ids import object_id
 from forwardemail_async._core.params import check_str, drop_none
 from forwardemail_async._core.requester import Requester
+from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async.models import PushPlatform, PushToken, PushTokensDeleted
 
 __all__ = ["PushTokensService"]
 
 _MANY = "/v1/push-tokens"
 _ONE = _MANY + "/{token}"
+
+
+# alias_id is left out in an alias session (the service refuses it there, see _alias).
+LIST = ListRoute(
+    path=_MANY,
+    model=PushToken,
+    filters=(Filter("alias_id", check_str), Filter("platform", check_str)),
+)
 
 
 def _token(platform: object, token: object) -> str:
@@ -63,10 +72,8 @@ class PushTokensService:
         self, *, alias_id: str | None = None, platform: PushPlatform | None = None
     ) -> list[PushToken]:
         """The alias's unexpired tokens, newest first (not paginated); ``platform`` filters."""
-        query = self._alias(alias_id)
-        if platform is not None:
-            query["platform"] = str(check_str(platform, "platform"))
-        return await self._requester.model_list(PushToken, "GET", _MANY, query=query)
+        self._alias(alias_id)  # refused in an alias session
+        return await self._requester.list_all(LIST, locals())
 
     async def create(
         self,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from forwardemail_async._core.errors import BadRequestError
 from forwardemail_async._core.reconcile import conflict, create_once, read_back_at
 from forwardemail_async._core.requester import Requester
+from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._core.urls import alias_path, name_segment
 from forwardemail_async.models import SieveScript, SieveScriptDeleted
 
@@ -25,20 +26,23 @@ _ALIAS_AUTH = "/v1/sieve-scripts"
 _TOKEN_AUTH = "/v1/domains/{domain}/aliases/{alias}/sieve"
 # The server's message for a name in use is not in the contract; this one says what happened.
 _NAME_TAKEN = "A Sieve script with this name already exists."
+ALIAS_AUTH_LIST = ListRoute(path=_ALIAS_AUTH, model=SieveScript)
+TOKEN_AUTH_LIST = ListRoute(path=_TOKEN_AUTH, model=SieveScript)
 
 
 class _SieveRoutes:
     """The requests of one route family; ``params`` are its path parameters."""
 
-    __slots__ = ("_many", "_one", "_requester")
+    __slots__ = ("_list", "_many", "_one", "_requester")
 
-    def __init__(self, requester: Requester, base: str) -> None:
+    def __init__(self, requester: Requester, list_route: ListRoute[SieveScript]) -> None:
         self._requester = requester
-        self._many = base
-        self._one = base + "/{script}"
+        self._list = list_route
+        self._many = list_route.path
+        self._one = list_route.path + "/{script}"
 
     async def list(self, params: Mapping[str, str]) -> list[SieveScript]:
-        return await self._requester.model_list(SieveScript, "GET", self._many, path_params=params)
+        return await self._requester.list_all(self._list, {}, path_params=params)
 
     async def create(
         self,
@@ -102,7 +106,7 @@ class SieveScriptsService:
     __slots__ = ("_routes",)
 
     def __init__(self, requester: Requester) -> None:
-        self._routes = _SieveRoutes(requester, _ALIAS_AUTH)
+        self._routes = _SieveRoutes(requester, ALIAS_AUTH_LIST)
 
     def __repr__(self) -> str:
         return "SieveScriptsService()"
@@ -153,7 +157,7 @@ class AliasSieveScriptsService:
     __slots__ = ("_routes",)
 
     def __init__(self, requester: Requester) -> None:
-        self._routes = _SieveRoutes(requester, _TOKEN_AUTH)
+        self._routes = _SieveRoutes(requester, TOKEN_AUTH_LIST)
 
     def __repr__(self) -> str:
         return "AliasSieveScriptsService()"

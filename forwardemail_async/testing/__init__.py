@@ -10,11 +10,18 @@ pagination headers with their bugs and rate-limit quirks, and it can inject faul
 See ``docs/testing.md``.
 """
 
-from ._catch_all import CatchAllToken, catch_all_passwords
 from ._context import RecordedRequest
-from ._domain_lists import FakeS3Bucket, FakeS3Settings, FakeS3Storage, s3_storage
-from ._emails_state import FakeEmail, OutboundEmails, outbound
-from ._fake import FakeForwardEmail
+from ._emails_state import FakeEmail, OutboundEmails
+from ._fake import (
+    FakeForwardEmail,
+    catch_all_passwords,
+    mailbox,
+    observatory,
+    outbound,
+    push_tokens,
+    s3_storage,
+    webhooks,
+)
 from ._faults import FaultKind, Faults, ScriptedFault
 from ._mailbox import (
     FakeCalendar,
@@ -24,21 +31,30 @@ from ._mailbox import (
     FakeMailbox,
     FakeMessage,
     FakeSieveScript,
-    mailbox,
 )
-from ._observatory import (
+from ._observatory_state import (
     FakeBlacklistEvent,
     FakeCtEvent,
     FakeDnsChange,
     FakeObservatory,
     FakeObservatorySubject,
-    observatory,
 )
-from ._push_tokens import FakePushToken, push_tokens
 from ._ratelimit import RateLimits
 from ._server import FakeServer
-from ._state import FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser
-from ._webhooks import FakeWebhooks, WebhookAttempt, WebhookDelivery, webhooks
+from ._state import (
+    CatchAllToken,
+    FakeAlias,
+    FakeDomain,
+    FakeInvite,
+    FakeMember,
+    FakePushToken,
+    FakeS3Bucket,
+    FakeS3Settings,
+    FakeS3Storage,
+    FakeUser,
+)
+from ._webhooks import FakeWebhooks
+from ._webhooks_state import WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "CatchAllToken",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -33,21 +32,9 @@ _FOLDER_SETTINGS = {
 }
 
 
-@attrs.define
-class _Profiles:
-    """Profile fields the core user record does not hold, and alias mailbox settings."""
-
-    users: dict[str, dict[str, str]] = attrs.field(factory=dict)
-    aliases: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-
-
-def _profiles(ctx: Ctx) -> _Profiles:
-    return ctx.store.resource("account", _Profiles)
-
-
 def _account_object(ctx: Ctx, user: FakeUser, *, api_token: bool = False) -> dict[str, Any]:
     data = user_object(user)
-    data.update(_profiles(ctx).users.get(user.id, {}))
+    data.update(ctx.store.profiles.users.get(user.id, {}))
     if api_token:
         data["api_token"] = user.api_token
     return data
@@ -74,7 +61,7 @@ def _alias_account_object(ctx: Ctx, alias: FakeAlias) -> dict[str, Any]:
     if alias.public_key:
         data["public_key"] = alias.public_key
     mail = dict.fromkeys(_FOLDER_SETTINGS)
-    mail.update(_profiles(ctx).aliases.get(alias.id, {}))
+    mail.update(ctx.store.profiles.aliases.get(alias.id, {}))
     data["settings"] = {"mail": mail}
     return data
 
@@ -133,7 +120,7 @@ async def update_account(ctx: Ctx) -> web.Response:
         if any(u.email == address and u is not who for u in ctx.store.users.values()):
             raise BoomError(400, phrases.USER_EXISTS)
         who.email = address
-    profile = _profiles(ctx).users.setdefault(who.id, {})
+    profile = ctx.store.profiles.users.setdefault(who.id, {})
     profile.update({key: body[key] for key in _PROFILE_FIELDS if isinstance(body.get(key), str)})
     who.updated_at = ctx.store.now_ms()
     return json_response(_account_object(ctx, who))
@@ -149,7 +136,7 @@ def _update_settings(ctx: Ctx, alias: FakeAlias) -> None:
     for key, value in changes.items():
         if value is not None and not is_sanb(value):
             raise BoomError(400, _FOLDER_SETTINGS[key])
-    _profiles(ctx).aliases.setdefault(alias.id, {}).update(changes)
+    ctx.store.profiles.aliases.setdefault(alias.id, {}).update(changes)
     alias.updated_at = ctx.store.now_ms()
 
 

@@ -22,8 +22,8 @@ from ._state import (
     FakeAlias,
     FakeDomain,
     FakeUser,
-    Store,
 )
+from ._store import Store
 from ._text import (
     WEB_URL,
     format_phrase,

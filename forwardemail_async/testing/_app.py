@@ -15,7 +15,7 @@ import logging
 import random
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -40,16 +40,14 @@ from . import (
 )
 from . import _phrases as phrases
 from ._boom import INTERNAL_MESSAGE, BoomError, EarlyResponseError, render_error, text_response
-from ._context import Ctx, RecordedRequest, Router, basic_credentials
-from ._faults import run_with_faults
+from ._context import Ctx, RecordedRequest, Router, Settings, basic_credentials
+from ._faults import Faults, run_with_faults
 from ._qs import parse_koa_query, qs_parse
-from ._ratelimit import GLOBAL_IGNORED_PATHS
+from ._ratelimit import GLOBAL_IGNORED_PATHS, RateLimiter
+from ._store import Store
 from ._text import WEB_URL
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["build_app"]
+__all__ = ["Served", "build_app"]
 
 logger = logging.getLogger("forwardemail_async.testing")
 
@@ -91,9 +89,18 @@ _EMAILS_LIMIT = 51 * 1024 * 1024
 _MAX_BODY = 52 * 1024 * 1024
 
 
-def build_app(fake: FakeForwardEmail) -> web.Application:
-    """An application serving ``fake``'s state."""
-    pipeline = _Pipeline(fake)
+class Served(Settings, Protocol):
+    """The settings the pipeline reads besides the handlers': the faults to inject, and the
+    list every received request is recorded in."""
+
+    faults: Faults
+    requests: list[RecordedRequest]
+
+
+def build_app(fake: Served, store: Store, limiter: RateLimiter, seed: int) -> web.Application:
+    """An application serving ``store`` under ``fake``'s settings; ``seed`` makes random
+    faults and request ids reproducible."""
+    pipeline = _Pipeline(fake, store, limiter, seed)
     app = web.Application(client_max_size=_MAX_BODY)
     app.router.add_route("*", "/{path:.*}", pipeline.handle)
     app.on_shutdown.append(pipeline.release)
@@ -102,9 +109,8 @@ def build_app(fake: FakeForwardEmail) -> web.Application:
 
 
 class _Pipeline:
-    def __init__(self, fake: FakeForwardEmail) -> None:
-        self._fake, self._store, self._limiter = fake, fake._store, fake._limiter
-        seed = fake._seed
+    def __init__(self, fake: Served, store: Store, limiter: RateLimiter, seed: int) -> None:
+        self._fake, self._store, self._limiter = fake, store, limiter
         self._router = Router(ROUTES)
         self._fault_rng = random.Random(f"faults-{seed}")
         self._id_rng = random.Random(f"request-ids-{seed}")

@@ -20,7 +20,8 @@ from ._boom import BoomError, json_response
 from ._calendars import find_calendar
 from ._context import Ctx, Route
 from ._ical import event_fields, parse_ical, parse_iso
-from ._mailbox import FakeCalendarEvent, FakeMailbox, mailbox_for, page_of, query_text
+from ._mailbox import FakeCalendarEvent, FakeMailbox
+from ._mailbox_access import mailbox_for, page_of, query_text
 from ._shapes import iso, iso_or_none
 from ._text import is_sanb, js_boolean
 

@@ -6,9 +6,6 @@ Guards, in order: ``retrieveDomain`` (404), ``ensureDomainAdmin`` (400) and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -16,35 +13,13 @@ from ._aliases import _new_password
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._guards import domain_for, ensure_domain_admin, ensure_upgraded_plan
-from ._state import FakeDomain, FakeUser, Store
+from ._state import CatchAllToken, FakeDomain, FakeUser
 from ._text import format_phrase, is_sanb, strip_tags
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["ROUTES", "CatchAllToken", "catch_all_passwords"]
+__all__ = ["ROUTES"]
 
 CREATE_CATCH_ALL_PASSWORD_MAX = 100
 MAX_TOKENS = 10
-
-
-@attrs.define(eq=False)
-class CatchAllToken:
-    """One domain-wide password; the plain text is kept so tests can read it back."""
-
-    id: str
-    description: str
-    password: str = attrs.field(repr=False)
-
-
-def _tokens(store: Store, domain: FakeDomain) -> list[CatchAllToken]:
-    tokens: dict[str, list[CatchAllToken]] = store.resource("catch_all_passwords", dict)
-    return tokens.setdefault(domain.id, [])
-
-
-def catch_all_passwords(fake: FakeForwardEmail, domain: FakeDomain | str) -> list[CatchAllToken]:
-    """The catch-all passwords of one of ``fake``'s domains (a live list tests may change)."""
-    return _tokens(fake._store, fake.get_domain(domain))
 
 
 def _admin_domain(ctx: Ctx) -> tuple[FakeUser, FakeDomain]:
@@ -59,7 +34,7 @@ async def list_passwords(ctx: Ctx) -> web.Response:
     """GET: ``[{id, description}]``, not paginated."""
     _, domain = _admin_domain(ctx)
     return json_response(
-        [{"id": t.id, "description": t.description} for t in _tokens(ctx.store, domain)]
+        [{"id": t.id, "description": t.description} for t in ctx.store.catch_all_tokens(domain)]
     )
 
 
@@ -67,7 +42,7 @@ async def create_password(ctx: Ctx) -> web.Response:
     """POST: at most 10 per domain; the password is shown only in this answer."""
     user, domain = _admin_domain(ctx)
     ctx.limit_route("create catch all password", CREATE_CATCH_ALL_PASSWORD_MAX, user.id)
-    tokens = _tokens(ctx.store, domain)
+    tokens = ctx.store.catch_all_tokens(domain)
     if len(tokens) >= MAX_TOKENS:
         message = format_phrase(phrases.DOMAIN_EXCEEDS_CATCHALL_PASSWORD_LIMIT, MAX_TOKENS)
         raise BoomError(400, message)
@@ -94,7 +69,7 @@ async def create_password(ctx: Ctx) -> web.Response:
 async def delete_password(ctx: Ctx) -> web.Response:
     """DELETE: 404 "Password was invalid." for an unknown id."""
     _, domain = _admin_domain(ctx)
-    tokens = _tokens(ctx.store, domain)
+    tokens = ctx.store.catch_all_tokens(domain)
     token = next((t for t in tokens if t.id == ctx.params["token_id"]), None)
     if token is None:
         raise BoomError(404, phrases.INVALID_PASSWORD)

@@ -16,7 +16,8 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeContact, FakeMailbox, mailbox_for, page_of
+from ._mailbox import FakeContact, FakeMailbox
+from ._mailbox_access import mailbox_for, page_of
 from ._shapes import iso
 from ._text import is_email, is_sanb, js_boolean
 

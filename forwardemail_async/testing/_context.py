@@ -11,7 +11,7 @@ import base64
 import binascii
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, Protocol, TypeVar
 from urllib.parse import unquote
 
 import attrs
@@ -21,13 +21,20 @@ from multidict import CIMultiDictProxy
 from . import _phrases as phrases
 from ._boom import BoomError, EarlyResponseError
 from ._pagination import PageRequest, pagination_headers
-from ._ratelimit import RateLimiter
-from ._state import FakeAlias, FakeUser, Store
+from ._ratelimit import RateLimiter, RateLimits
+from ._state import FakeAlias, FakeUser
+from ._store import Store
+from ._webhooks import FakeWebhooks
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["ALIAS_REALM", "Ctx", "RecordedRequest", "Route", "Router", "basic_credentials"]
+__all__ = [
+    "ALIAS_REALM",
+    "Ctx",
+    "RecordedRequest",
+    "Route",
+    "Router",
+    "Settings",
+    "basic_credentials",
+]
 
 T = TypeVar("T")
 
@@ -59,6 +66,17 @@ class RecordedRequest:
     time: float
     user_id: str | None = None
     status: int | None = None
+
+
+class Settings(Protocol):
+    """What handlers read of the fake's settings (a :class:`FakeForwardEmail` is one); tests
+    may change them while it serves. The data itself is in the :class:`Store`."""
+
+    clock: Callable[[], float]
+    rate_limits: RateLimits
+    alias_update_shape: Literal["ids", "objects"]
+    strip_page_headers: bool
+    webhooks: FakeWebhooks
 
 
 Handler = Callable[["Ctx"], Awaitable[web.Response]]
@@ -123,13 +141,13 @@ def basic_credentials(request: web.Request) -> tuple[str, str] | None:
 
 @attrs.define(eq=False)
 class Ctx:
-    """What a handler sees: the request, its parsed parts and the fake's state.
+    """What a handler sees: the request, its parsed parts, the fake's settings and its store.
 
     ``headers`` collects headers that go on the answer whatever it is (the rate-limit headers
     survive errors, as on the server).
     """
 
-    fake: FakeForwardEmail
+    fake: Settings
     store: Store
     limiter: RateLimiter
     request: web.Request

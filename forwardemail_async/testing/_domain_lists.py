@@ -11,10 +11,8 @@ with :meth:`FakeS3Storage.add_bucket`, and the settings saved on a domain with
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -23,73 +21,15 @@ from ._checks import is_private_host
 from ._context import Ctx, Route
 from ._guards import domain_for, enforce_paid_plan, ensure_domain_admin, ensure_upgraded_plan
 from ._shapes import domain_object
-from ._state import FakeDomain, FakeUser
+from ._state import FakeDomain, FakeS3Settings, FakeUser
 from ._text import format_phrase, is_email, is_fqdn, is_ip, is_sanb
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["ROUTES", "FakeS3Bucket", "FakeS3Settings", "FakeS3Storage", "s3_storage"]
+__all__ = ["ROUTES"]
 
 UPDATE_LIST_MAX = 100
 MAX_LIST_ENTRIES = 1000
 # split-lines, then helpers/split-by-comma, then spaces.
 _SEPARATORS = re.compile(r"\r\n|\r|\n|,| ")
-
-
-@attrs.define(eq=False)
-class FakeS3Bucket:
-    """A bucket of the simulated S3 world, reachable at ``endpoint``'s host name."""
-
-    endpoint: str
-    name: str
-    access_key_id: str
-    secret_access_key: str = attrs.field(repr=False)
-    is_public: bool = False
-
-
-@attrs.define(eq=False)
-class FakeS3Settings:
-    """The custom S3 settings saved on a domain (what the test falls back to)."""
-
-    endpoint: str | None = None
-    region: str | None = None
-    bucket: str | None = None
-    access_key_id: str | None = None
-    secret_access_key: str | None = attrs.field(default=None, repr=False)
-
-
-@attrs.define(eq=False)
-class FakeS3Storage:
-    """Every S3 bucket the fake can reach, and the S3 settings saved per domain id."""
-
-    buckets: list[FakeS3Bucket] = attrs.field(factory=list)
-    saved: dict[str, FakeS3Settings] = attrs.field(factory=dict)
-
-    def add_bucket(
-        self,
-        endpoint: str,
-        name: str,
-        *,
-        access_key_id: str,
-        secret_access_key: str,
-        is_public: bool = False,
-    ) -> FakeS3Bucket:
-        """Make a bucket reachable; endpoints with no bucket do not resolve."""
-        bucket = FakeS3Bucket(endpoint, name, access_key_id, secret_access_key, is_public)
-        self.buckets.append(bucket)
-        return bucket
-
-    def save_settings(self, domain: FakeDomain, **settings: str | None) -> FakeS3Settings:
-        """Store S3 settings on ``domain`` (``endpoint``, ``region``, ``bucket``,
-        ``access_key_id``, ``secret_access_key``), as the web app's settings page would."""
-        saved = self.saved[domain.id] = FakeS3Settings(**settings)
-        return saved
-
-
-def s3_storage(fake: FakeForwardEmail) -> FakeS3Storage:
-    """The simulated S3 world of ``fake`` (buckets and saved domain settings)."""
-    return fake._store.resource("s3_storage", FakeS3Storage)
 
 
 def _admin_paid_domain(ctx: Ctx) -> tuple[FakeUser, FakeDomain]:
@@ -142,7 +82,7 @@ async def check_s3_connection(ctx: Ctx) -> web.Response:
     """POST test-s3-connection: body fields first, saved settings for the rest, then a
     HeadBucket against the simulated S3 world and the public-bucket check."""
     _, domain = _admin_paid_domain(ctx)
-    saved = s3_storage(ctx.fake).saved.get(domain.id) or FakeS3Settings()
+    saved = ctx.store.s3.saved.get(domain.id) or FakeS3Settings()
     body = ctx.body
 
     def pick(field: str, fallback: str | None) -> str | None:
@@ -156,7 +96,7 @@ async def check_s3_connection(ctx: Ctx) -> web.Response:
     if not (endpoint and bucket_name and access_key_id and secret):
         raise BoomError(400, phrases.CUSTOM_S3_REQUIRED_FIELDS)
     host = _endpoint_host(endpoint)
-    reachable = [b for b in s3_storage(ctx.fake).buckets if _endpoint_host(b.endpoint) == host]
+    reachable = [b for b in ctx.store.s3.buckets if _endpoint_host(b.endpoint) == host]
     # A private host is refused before any lookup; an unknown one does not resolve.
     if host is None or is_private_host(host) or not reachable:
         raise BoomError(400, phrases.CUSTOM_S3_INVALID_ENDPOINT)

@@ -12,11 +12,10 @@ from typing import Any
 from . import _phrases as phrases
 from ._boom import BoomError
 from ._context import Ctx
-from ._emails_state import FakeEmail, queue_of
+from ._emails_state import FakeEmail
 from ._mime import Composed, compose
 from ._state import FakeAlias, FakeDomain, FakeUser
 from ._text import WEB_URL, format_phrase, is_email, js_boolean
-from ._webhooks import webhooks
 
 __all__ = ["queue_email"]
 
@@ -45,7 +44,7 @@ def queue_email(ctx: Ctx, who: FakeUser | FakeAlias, message: dict[str, Any]) ->
         if not alias.is_enabled:
             raise BoomError(400, phrases.ALIAS_IS_NOT_ENABLED)
     _check_from_header(composed, domain, alias)
-    queue = queue_of(ctx)
+    queue = ctx.store.outbound
     now = ctx.store.now_ms()
     if queue.sent_today(user, now) >= queue.daily_limit:
         raise BoomError(429, phrases.SMTP_RATE_LIMIT_EXCEEDED)
@@ -69,7 +68,7 @@ def queue_email(ctx: Ctx, who: FakeUser | FakeAlias, message: dict[str, Any]) ->
         dsn=message.get("dsn") or None,
     )
     queue.emails[email.id] = email
-    webhooks(ctx.fake).queued(email)
+    ctx.fake.webhooks.queued(email)
     return email
 
 

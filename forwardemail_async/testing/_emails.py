@@ -16,7 +16,7 @@ from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._email_queue import queue_email
-from ._emails_state import FakeEmail, email_object, queue_of
+from ._emails_state import FakeEmail, email_object
 from ._guards import enforce_paid_plan, ensure_upgraded_plan
 from ._mime import nodemailer_message
 from ._pagination import normalize
@@ -44,7 +44,7 @@ def _visible(ctx: Ctx, user: FakeUser) -> list[FakeEmail]:
     """Emails of the user's own aliases, and every email of domains they administer."""
     return [
         email
-        for email in queue_of(ctx).emails.values()
+        for email in ctx.store.outbound.emails.values()
         if (email.alias is not None and email.alias.user is user)
         or email.domain.group_of(user) == "admin"
     ]
@@ -99,7 +99,7 @@ def _matches(email: FakeEmail, needle: str) -> bool:
 async def email_limit(ctx: Ctx) -> web.Response:
     """GET /v1/emails/limit: ``{count, limit}`` for today."""
     user = _token_user(ctx)
-    queue = queue_of(ctx)
+    queue = ctx.store.outbound
     return json_response(
         {"count": queue.sent_today(user, ctx.store.now_ms()), "limit": queue.daily_limit}
     )

@@ -6,7 +6,7 @@ and plain mutable records, e.g. ``email.status = "sent"`` to exercise status rul
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -14,11 +14,7 @@ from ._shapes import iso
 from ._state import FakeAlias, FakeDomain, FakeUser
 from ._text import WEB_URL
 
-if TYPE_CHECKING:
-    from ._context import Ctx
-    from ._fake import FakeForwardEmail
-
-__all__ = ["FakeEmail", "OutboundEmails", "email_object", "outbound"]
+__all__ = ["FakeEmail", "OutboundEmails", "email_object"]
 
 # config.smtpLimitMessages: the daily default (a guess at the configured value).
 DEFAULT_DAILY_LIMIT = 300
@@ -61,16 +57,6 @@ class OutboundEmails:
         """Emails ``user`` queued since midnight UTC."""
         day_start = now_ms - now_ms % _DAY_MS
         return sum(e.user is user and e.created_at >= day_start for e in self.emails.values())
-
-
-def outbound(fake: FakeForwardEmail) -> OutboundEmails:
-    """The outbound queue of ``fake`` (made on first use)."""
-    return fake._store.resource("emails", OutboundEmails)
-
-
-def queue_of(ctx: Ctx) -> OutboundEmails:
-    """The outbound queue, from a request handler."""
-    return outbound(ctx.fake)
 
 
 def email_object(email: FakeEmail, view: Literal["list", "full"]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-""":class:`FakeForwardEmail`: the fake's state, settings and seeding/inspection helpers."""
+""":class:`FakeForwardEmail`: the fake's settings and store, and the seeding and inspection
+helpers tests use (``mailbox(fake, alias)``, ``outbound(fake)``...)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,36 @@ from aiohttp import web
 
 from ._app import build_app
 from ._context import RecordedRequest
-from ._emails_state import FakeEmail
+from ._emails_state import FakeEmail, OutboundEmails
 from ._faults import Faults
+from ._mailbox import FakeMailbox
+from ._observatory_state import FakeObservatory
 from ._ratelimit import RateLimiter, RateLimits
-from ._state import PLANS, FakeAlias, FakeDomain, FakeInvite, FakeMember, FakeUser, Store
-from ._webhooks import FakeWebhooks, WebhookDelivery, webhooks
+from ._state import (
+    PLANS,
+    CatchAllToken,
+    FakeAlias,
+    FakeDomain,
+    FakeInvite,
+    FakeMember,
+    FakePushToken,
+    FakeS3Storage,
+    FakeUser,
+)
+from ._store import Store
+from ._webhooks import FakeWebhooks
+from ._webhooks_state import WebhookDelivery
 
-__all__ = ["FakeForwardEmail"]
+__all__ = [
+    "FakeForwardEmail",
+    "catch_all_passwords",
+    "mailbox",
+    "observatory",
+    "outbound",
+    "push_tokens",
+    "s3_storage",
+    "webhooks",
+]
 
 
 class FakeForwardEmail:
@@ -51,10 +75,12 @@ class FakeForwardEmail:
         self._seed = seed
         self._store = Store(clock, seed)
         self._limiter = RateLimiter()
+        # The webhook sender: domain keys, delivery settings and the deliveries made.
+        self.webhooks = FakeWebhooks(self._store)
 
     def make_app(self) -> web.Application:
         """A new aiohttp application serving this fake's state."""
-        return build_app(self)
+        return build_app(self, self._store, self._limiter, self._seed)
 
     # --- seeding -----------------------------------------------------------------------------
 
@@ -201,11 +227,6 @@ class FakeForwardEmail:
 
     # --- webhooks ----------------------------------------------------------------------------
 
-    @property
-    def webhooks(self) -> FakeWebhooks:
-        """The webhook sender: domain keys, delivery settings and the deliveries made."""
-        return webhooks(self)
-
     async def deliver(
         self,
         to: str | Iterable[str],
@@ -276,12 +297,7 @@ class FakeForwardEmail:
 
     def get_domain(self, domain: FakeDomain | str) -> FakeDomain:
         """A domain by object, id or name; ``KeyError`` if there is none."""
-        if isinstance(domain, FakeDomain):
-            return domain
-        found = self._store.find_domain(domain.strip().lower())
-        if found is None:
-            raise KeyError(f"no domain {domain!r}")
-        return found
+        return self._store.get_domain(domain)
 
     def domains_of(self, user: FakeUser) -> list[FakeDomain]:
         """The domains ``user`` belongs to, oldest first."""
@@ -290,3 +306,38 @@ class FakeForwardEmail:
     def aliases_of(self, domain: FakeDomain | str) -> list[FakeAlias]:
         """The aliases of a domain (object, id or name), oldest first."""
         return self._store.aliases_in(self.get_domain(domain))
+
+
+def mailbox(fake: FakeForwardEmail, alias: FakeAlias) -> FakeMailbox:
+    """The mailbox of ``alias`` on ``fake``, for tests to seed or inspect."""
+    return fake._store.mailboxes.of(alias)
+
+
+def outbound(fake: FakeForwardEmail) -> OutboundEmails:
+    """The outbound queue of ``fake``."""
+    return fake._store.outbound
+
+
+def push_tokens(fake: FakeForwardEmail) -> list[FakePushToken]:
+    """Every push token of ``fake``, oldest first (a live list tests may change)."""
+    return fake._store.push_tokens
+
+
+def catch_all_passwords(fake: FakeForwardEmail, domain: FakeDomain | str) -> list[CatchAllToken]:
+    """The catch-all passwords of one of ``fake``'s domains (a live list tests may change)."""
+    return fake._store.catch_all_tokens(fake.get_domain(domain))
+
+
+def s3_storage(fake: FakeForwardEmail) -> FakeS3Storage:
+    """The simulated S3 world of ``fake`` (buckets and saved domain settings)."""
+    return fake._store.s3
+
+
+def observatory(fake: FakeForwardEmail) -> FakeObservatory:
+    """The observatory state of ``fake``, to seed subjects and inspect monitors."""
+    return fake._store.observatory
+
+
+def webhooks(fake: FakeForwardEmail) -> FakeWebhooks:
+    """The webhook sender of ``fake``; also ``fake.webhooks``."""
+    return fake.webhooks

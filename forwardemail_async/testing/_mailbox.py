@@ -1,24 +1,18 @@
-"""The alias-authenticated side of the fake: each alias's mailbox and how a request reaches it.
+"""Each alias's mailbox: the records the real server keeps in the alias's encrypted SQLite
+file (contacts, calendars and their events, IMAP folders and messages, Sieve scripts).
 
-A mailbox holds what the real server keeps in the alias's encrypted SQLite file: contacts,
-calendars and their events, IMAP folders and messages, and Sieve scripts. Mailboxes live in
-the store as one resource (``Store.resource``), keyed by alias id, and are created on first
-use with the folders a new IMAP account starts with.
+The store holds every mailbox (``Store.mailboxes``, keyed by alias id); one is created on
+first use with the folders a new IMAP account starts with. How a request reaches its
+mailbox is in ``_mailbox_access``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import attrs
 
-from . import _phrases as phrases
-from ._context import Ctx
-from ._pagination import normalize
-from ._state import FakeAlias, Store
-
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
+from ._state import FakeAlias, IdSource
 
 __all__ = [
     "DEFAULT_FOLDERS",
@@ -29,15 +23,8 @@ __all__ = [
     "FakeMailbox",
     "FakeMessage",
     "FakeSieveScript",
-    "mailbox",
-    "mailbox_for",
-    "mailbox_of",
-    "open_mailbox",
-    "page_of",
-    "query_text",
+    "Mailboxes",
 ]
-
-T = TypeVar("T")
 
 # The folders (and special uses) a new mailbox starts with; the exact set is a guess.
 DEFAULT_FOLDERS = (
@@ -162,11 +149,11 @@ class FakeMailbox:
         """The folder whose path is exactly ``path``."""
         return next((f for f in self.folders if f.path == path), None)
 
-    def add_folder(self, store: Store, path: str, special_use: str | None = None) -> FakeFolder:
+    def add_folder(self, ids: IdSource, path: str, special_use: str | None = None) -> FakeFolder:
         """Create and store a folder."""
-        ms = store.now_ms()
+        ms = ids.now_ms()
         folder = FakeFolder(
-            id=store.new_id(ms),
+            id=ids.new_id(ms),
             path=path,
             created_at=ms,
             updated_at=ms,
@@ -177,75 +164,18 @@ class FakeMailbox:
         return folder
 
 
-class _Mailboxes:
+class Mailboxes:
     """Every alias's mailbox, made with the default folders on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, ids: IdSource) -> None:
+        self._ids = ids
         self._by_alias: dict[str, FakeMailbox] = {}
 
-    def of(self, alias: FakeAlias, store: Store) -> FakeMailbox:
+    def of(self, alias: FakeAlias) -> FakeMailbox:
+        """The mailbox of ``alias`` (created on first use)."""
         mailbox = self._by_alias.get(alias.id)
         if mailbox is None:
             mailbox = self._by_alias[alias.id] = FakeMailbox()
             for path, special_use in DEFAULT_FOLDERS:
-                mailbox.add_folder(store, path, special_use)
+                mailbox.add_folder(self._ids, path, special_use)
         return mailbox
-
-
-def mailbox_of(store: Store, alias: FakeAlias) -> FakeMailbox:
-    """The mailbox of ``alias`` (created on first use)."""
-    return store.resource("mailboxes", _Mailboxes).of(alias, store)
-
-
-def mailbox(fake: FakeForwardEmail, alias: FakeAlias) -> FakeMailbox:
-    """The mailbox of ``alias`` on ``fake``, for tests to seed or inspect."""
-    return mailbox_of(fake._store, alias)
-
-
-def open_mailbox(ctx: Ctx) -> tuple[FakeAlias, FakeMailbox]:
-    """``aliasAuth`` for the mailbox routes, and the alias's mailbox.
-
-    The server's IMAP login refuses aliases without IMAP (401); which message it sends then
-    was not captured, so the fake answers like other failed alias logins.
-    """
-    alias = ctx.alias_auth()
-    if not alias.has_imap:
-        ctx.refuse_alias(phrases.AUTHENTICATION_FAILED)
-    return alias, mailbox_of(ctx.store, alias)
-
-
-def mailbox_for(ctx: Ctx) -> FakeMailbox:
-    """:func:`open_mailbox` for the routes that only need the mailbox."""
-    return open_mailbox(ctx)[1]
-
-
-def query_text(ctx: Ctx, name: str) -> str | None:
-    """A query parameter that is a non-blank string (``isSANB``); repeated keys do not count."""
-    value = ctx.query.get(name)
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def page_of(
-    ctx: Ctx,
-    items: list[T],
-    *,
-    default_limit: int = 25,
-    max_limit: int = 100,
-    in_memory: bool = False,
-) -> list[T]:
-    """One page of ``items`` with the pagination headers of the alias-auth lists.
-
-    These lists report at least one page (``X-Page-Count: 1`` when empty), as the server's
-    own tests show. ``in_memory`` lists (contacts) slice, so ``limit=0`` gives nothing;
-    the SQLite-backed ones treat it as "no limit".
-    """
-    page = normalize(
-        ctx.query.get("page"),
-        ctx.query.get("limit"),
-        default_limit=default_limit,
-        max_limit=max_limit,
-    )
-    shown = ctx.take_page(items, page, zero_limit_takes_all=not in_memory)
-    if not items and "X-Page-Count" in ctx.headers:
-        ctx.headers["X-Page-Count"] = "1"
-    return shown

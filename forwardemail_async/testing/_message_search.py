@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 
 from ._context import Ctx
 from ._ical import parse_iso
-from ._mailbox import FakeMailbox, FakeMessage, query_text
+from ._mailbox import FakeMailbox, FakeMessage
+from ._mailbox_access import query_text
 from ._message_view import MessageView
 from ._text import js_boolean, js_parse_int
 

@@ -19,7 +19,8 @@ from aiohttp import web
 from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
-from ._mailbox import FakeFolder, FakeMailbox, FakeMessage, mailbox_for, page_of
+from ._mailbox import FakeFolder, FakeMailbox, FakeMessage
+from ._mailbox_access import mailbox_for, page_of
 from ._message_search import matching_messages, normalize_folder_path
 from ._message_view import MessageView
 from ._mime import compose, nodemailer_message

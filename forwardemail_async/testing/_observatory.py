@@ -12,9 +12,8 @@ a first lookup creates an empty subject, and tests fill subjects in through
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -22,135 +21,15 @@ from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._guards import enforce_paid_plan
 from ._ip_limit import limit_ip
+from ._observatory_state import FakeObservatorySubject, infer_type
 from ._shapes import iso, iso_or_none
-from ._state import FakeUser, Store
 from ._text import format_phrase, is_fqdn, is_ip, is_sanb
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = [
-    "ROUTES",
-    "FakeBlacklistEvent",
-    "FakeCtEvent",
-    "FakeDnsChange",
-    "FakeObservatory",
-    "FakeObservatorySubject",
-    "observatory",
-]
+__all__ = ["ROUTES"]
 
 OBSERVATORY_ROUTE_MAX = 100
 LOOKUP_CACHE_MS = 5 * 60 * 1000
 SUBJECT_TYPES = ("domain", "ip")
-
-
-@attrs.define(eq=False)
-class FakeBlacklistEvent:
-    """A subject ``"listed"``/``"delisted"`` on one DNSBL (``detected_at`` in epoch ms)."""
-
-    list_name: str
-    event_type: str
-    detected_at: int
-    raw_response: str | None = None
-
-
-@attrs.define(eq=False)
-class FakeDnsChange:
-    """One DNS record change: ``change_type`` initial, added, modified or removed."""
-
-    record_type: str
-    change_type: str
-    detected_at: int
-    record_data: Any = None
-    previous_data: Any = None
-
-
-@attrs.define(eq=False)
-class FakeCtEvent:
-    """A certificate seen in Certificate Transparency logs (dates in epoch ms)."""
-
-    detected_at: int
-    issuer: str | None = None
-    not_before: int | None = None
-    not_after: int | None = None
-    san_list: list[str] = attrs.field(factory=list)
-    is_suspicious: bool = False
-
-
-def _empty_blacklist_summary() -> dict[str, Any]:
-    return {"listed_count": 0, "total_checked": 0, "lists": []}
-
-
-@attrs.define(eq=False)
-class FakeObservatorySubject:
-    """A domain or IP the observatory tracks. Set the fields the background jobs would
-    (score, grade, DNS snapshot, blacklist summary, events); dates are epoch ms."""
-
-    id: str
-    type: str
-    value: str
-    created_at: int
-    updated_at: int
-    reputation_score: float | None = None
-    reputation_grade: str | None = None
-    last_scored_at: int | None = None
-    blacklist_summary: dict[str, Any] | None = attrs.field(factory=_empty_blacklist_summary)
-    blacklist_summary_at: int | None = None
-    dns_snapshot: dict[str, Any] | None = None
-    dns_snapshot_at: int | None = None
-    dmarc_policy: str | None = None
-    spf_lookup_count: int | None = None
-    asn: int | None = None
-    asn_org: str | None = None
-    country_code: str | None = None
-    monitored_by: list[FakeUser] = attrs.field(factory=list, repr=False)
-    blacklist_events: list[FakeBlacklistEvent] = attrs.field(factory=list, repr=False)
-    dns_changes: list[FakeDnsChange] = attrs.field(factory=list, repr=False)
-    ct_events: list[FakeCtEvent] = attrs.field(factory=list, repr=False)
-
-
-@attrs.define(eq=False)
-class FakeObservatory:
-    """The observatory's subjects and its lookup cache (value -> expiry ms and answer)."""
-
-    store: Store = attrs.field(repr=False)
-    subjects: list[FakeObservatorySubject] = attrs.field(factory=list)
-    lookup_cache: dict[str, tuple[int, dict[str, Any]]] = attrs.field(factory=dict, repr=False)
-
-    def find(self, value: str, type: str | None = None) -> FakeObservatorySubject | None:
-        """The subject ``value`` (lowercased, trimmed) of ``type`` (inferred if ``None``)."""
-        value = value.strip().lower()
-        wanted = type or _infer_type(value)
-        return next((s for s in self.subjects if (s.type, s.value) == (wanted, value)), None)
-
-    def subject(self, value: str, type: str | None = None) -> FakeObservatorySubject:
-        """The subject ``value``, created empty (as a first lookup does) if needed."""
-        found = self.find(value, type)
-        if found is None:
-            value = value.strip().lower()
-            ms = self.store.now_ms()
-            found = FakeObservatorySubject(
-                id=self.store.new_id(ms),
-                type=type or _infer_type(value),
-                value=value,
-                created_at=ms,
-                updated_at=ms,
-            )
-            self.subjects.append(found)
-        return found
-
-
-def _state(store: Store) -> FakeObservatory:
-    return store.resource("observatory", lambda: FakeObservatory(store))
-
-
-def observatory(fake: FakeForwardEmail) -> FakeObservatory:
-    """The observatory state of ``fake``, to seed subjects and inspect monitors."""
-    return _state(fake._store)
-
-
-def _infer_type(value: str) -> str:
-    return "ip" if is_ip(value) else "domain"
 
 
 def _check_type(kind: object) -> str:
@@ -203,10 +82,10 @@ async def lookup(ctx: Ctx) -> web.Response:
     if not is_sanb(q):
         raise BoomError(400, phrases.OBSERVATORY_QUERY_REQUIRED)
     value = q.strip().lower()
-    kind = ctx.query.get("type") or _infer_type(value)
+    kind = ctx.query.get("type") or infer_type(value)
     _validate(value, kind, ip_counts_as_domain=True)
     # Redis keeps the answer PX 5 minutes of wall time: the plain clock, not store.now_ms().
-    state, now = _state(ctx.store), int(ctx.fake.clock() * 1000)
+    state, now = ctx.store.observatory, int(ctx.fake.clock() * 1000)
     cached = state.lookup_cache.get(value)
     if cached is not None and cached[0] > now:
         return json_response(cached[1])
@@ -227,7 +106,7 @@ def _looked_up(ctx: Ctx, missing: str) -> FakeObservatorySubject:
     ``missing`` when there is none."""
     value = ctx.params["value"].strip().lower()
     kind = ctx.query.get("type")
-    found = _state(ctx.store).find(value, kind if isinstance(kind, str) and kind else None)
+    found = ctx.store.observatory.find(value, kind if isinstance(kind, str) and kind else None)
     if found is None:
         raise BoomError(404, missing)
     return found
@@ -284,7 +163,7 @@ async def dmarc_summary(ctx: Ctx) -> web.Response:
     value = ctx.params["value"].strip().lower()
     if not any(d.name == value for d in ctx.store.domains_of(user)):
         raise BoomError(404, phrases.OBSERVATORY_NO_DOMAIN_ACCESS)
-    subject = _state(ctx.store).find(value, "domain")
+    subject = ctx.store.observatory.find(value, "domain")
     events = sorted(subject.ct_events, key=lambda e: e.detected_at, reverse=True) if subject else []
     return json_response(
         {
@@ -315,9 +194,9 @@ async def add_monitor(ctx: Ctx) -> web.Response:
     if not is_sanb(raw):
         raise BoomError(400, phrases.OBSERVATORY_VALUE_REQUIRED)
     value = raw.strip().lower()
-    kind = ctx.body.get("type") or _infer_type(value)
+    kind = ctx.body.get("type") or infer_type(value)
     _validate(value, kind, ip_counts_as_domain=False)
-    subject = _state(ctx.store).subject(value, _check_type(kind))
+    subject = ctx.store.observatory.subject(value, _check_type(kind))
     if user in subject.monitored_by:
         raise BoomError(409, phrases.OBSERVATORY_ALREADY_MONITORING)
     subject.monitored_by.append(user)
@@ -346,7 +225,7 @@ async def remove_monitor(ctx: Ctx) -> web.Response:
 async def list_monitors(ctx: Ctx) -> web.Response:
     """GET monitors: the caller's subjects, most recently updated first (not paginated)."""
     user = ctx.api_token_user(check_ban=False)
-    subjects = [s for s in _state(ctx.store).subjects if user in s.monitored_by]
+    subjects = [s for s in ctx.store.observatory.subjects if user in s.monitored_by]
     subjects.sort(key=lambda s: s.updated_at, reverse=True)
     return json_response(
         [

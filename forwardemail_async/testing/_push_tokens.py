@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-import attrs
 from aiohttp import web
 
 from . import _phrases as phrases
@@ -22,13 +21,10 @@ from ._boom import BoomError, json_response
 from ._checks import is_private_host
 from ._context import Ctx, Route
 from ._shapes import iso, iso_or_none
-from ._state import FakeAlias, FakeUser
+from ._state import FakeAlias, FakePushToken, FakeUser
 from ._text import format_phrase, is_sanb
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["ROUTES", "FakePushToken", "push_tokens"]
+__all__ = ["ROUTES"]
 
 PLATFORMS = ("apns", "fcm", "unified-push", "web-push")
 MAX_TOKEN_LENGTH = 4096
@@ -41,31 +37,8 @@ _APNS = re.compile(r"[0-9a-f]{64,200}", re.IGNORECASE)
 _FCM = re.compile(r"[\w:-]+")
 
 
-@attrs.define(eq=False)
-class FakePushToken:
-    """A registered device of an alias; timestamps are epoch ms (``expires_at`` may be set in
-    the past to expire it)."""
-
-    id: str
-    alias_id: str
-    user_id: str
-    platform: str
-    token: str = attrs.field(repr=False)
-    device_name: str
-    expires_at: int
-    created_at: int
-    updated_at: int
-    last_used_at: int | None = None
-    failure_count: int = 0
-
-
-def push_tokens(fake: FakeForwardEmail) -> list[FakePushToken]:
-    """Every push token of ``fake``, oldest first (a live list tests may change)."""
-    return fake._store.resource("push_tokens", list)
-
-
 def _tokens(ctx: Ctx) -> list[FakePushToken]:
-    return push_tokens(ctx.fake)
+    return ctx.store.push_tokens
 
 
 def _token_object(token: FakePushToken) -> dict[str, Any]:

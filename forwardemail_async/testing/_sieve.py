@@ -19,7 +19,8 @@ from . import _phrases as phrases
 from ._boom import BoomError, json_response
 from ._context import Ctx, Route
 from ._guards import alias_for, domain_for, ensure_upgraded_plan
-from ._mailbox import FakeMailbox, FakeSieveScript, mailbox_of, open_mailbox
+from ._mailbox import FakeMailbox, FakeSieveScript
+from ._mailbox_access import open_mailbox
 from ._shapes import iso
 from ._state import FakeAlias
 from ._text import format_phrase, is_sanb, js_boolean
@@ -221,7 +222,7 @@ def _with_token(handler: Handler) -> Callable[[Ctx], Awaitable[web.Response]]:
         ensure_upgraded_plan(domain)
         alias = alias_for(ctx, domain, group, user)
         _sieve_checks(alias)
-        return await handler(ctx, alias, mailbox_of(ctx.store, alias))
+        return await handler(ctx, alias, ctx.store.mailboxes.of(alias))
 
     return route
 

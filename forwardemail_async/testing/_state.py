@@ -1,30 +1,39 @@
-"""The fake's in-memory data: users, domains (with members and invites) and aliases.
+"""The fake's records: users, domains (with members and invites), aliases, and the small
+records of other resources (catch-all passwords, push tokens, S3 settings, account profiles).
 
 Records are plain mutable attrs classes, so tests may change them directly (``user.plan =
-"free"``, ``domain.has_smtp = True``).  :class:`Store` hands out ids and timestamps
-deterministically from the injected clock and seed.
+"free"``, ``domain.has_smtp = True``). :class:`IdSource` hands out ids and timestamps
+deterministically from the injected clock and seed. Nothing here imports the rest of the
+fake: the store (``_store``) holds these records, and routes read them through it.
 """
 
 from __future__ import annotations
 
-import base64
 import random
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 __all__ = [
+    "MAX_FORWARDED_ADDRESSES",
+    "MAX_QUOTA_PER_ALIAS",
     "PLANS",
+    "PLAN_RANK",
+    "AccountProfiles",
+    "CatchAllToken",
     "FakeAlias",
     "FakeDomain",
     "FakeInvite",
     "FakeMember",
+    "FakePushToken",
+    "FakeS3Bucket",
+    "FakeS3Settings",
+    "FakeS3Storage",
     "FakeUser",
-    "Store",
+    "IdSource",
 ]
 
-T = TypeVar("T")
 
 PLANS = ("free", "enhanced_protection", "team", "enterprise")
 PLAN_RANK = {plan: rank for rank, plan in enumerate(PLANS)}
@@ -32,7 +41,38 @@ PLAN_RANK = {plan: rank for rank, plan in enumerate(PLANS)}
 MAX_FORWARDED_ADDRESSES = 10
 # config.maxQuotaPerAlias: 10 GB.
 MAX_QUOTA_PER_ALIAS = 10 * 1024**3
-_ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+class IdSource:
+    """Deterministic ids, tokens and strictly increasing timestamps, from the injected clock
+    and seed. The store is one; the mailboxes and the observatory are handed it to date and
+    number the records they create."""
+
+    def __init__(self, clock: Callable[[], float], seed: int) -> None:
+        self._clock = clock
+        self.rng = random.Random(seed)
+        # An ObjectId is a 4-byte time, 5 random bytes fixed per process and a 3-byte counter.
+        self._process = f"{self.rng.getrandbits(40):010x}"
+        self._counter = self.rng.getrandbits(24)
+        self._last_ms = 0
+
+    def clock(self) -> float:
+        """The injected clock: epoch seconds, not bumped."""
+        return self._clock()
+
+    def now_ms(self) -> int:
+        """The clock in epoch ms, bumped so every call is later than the previous one."""
+        self._last_ms = max(int(self._clock() * 1000), self._last_ms + 1)
+        return self._last_ms
+
+    def new_id(self, ms: int) -> str:
+        """A 24-character lowercase hex ObjectId for an object created at ``ms``."""
+        self._counter = (self._counter + 1) % (1 << 24)
+        return f"{ms // 1000 % (1 << 32):08x}{self._process}{self._counter:06x}"
+
+    def token_hex(self, length: int) -> str:
+        """``length`` random lowercase hex characters."""
+        return f"{self.rng.getrandbits(4 * length):0{length}x}"
 
 
 @attrs.define(eq=False)
@@ -151,139 +191,86 @@ class FakeAlias:
         return f"{self.name}@{self.domain.name}"
 
 
-class Store:
-    """Users, domains and aliases, with deterministic ids and strictly increasing timestamps."""
+@attrs.define(eq=False)
+class CatchAllToken:
+    """One domain-wide password; the plain text is kept so tests can read it back."""
 
-    def __init__(self, clock: Callable[[], float], seed: int) -> None:
-        self._clock = clock
-        self.rng = random.Random(seed)
-        # An ObjectId is a 4-byte time, 5 random bytes fixed per process and a 3-byte counter.
-        self._process = f"{self.rng.getrandbits(40):010x}"
-        self._counter = self.rng.getrandbits(24)
-        self._last_ms = 0
-        self.users: dict[str, FakeUser] = {}
-        self.domains: dict[str, FakeDomain] = {}
-        self._aliases: dict[str, dict[str, FakeAlias]] = {}
-        self._resources: dict[str, Any] = {}
+    id: str
+    description: str
+    password: str = attrs.field(repr=False)
 
-    def resource(self, name: str, factory: Callable[[], T]) -> T:
-        """The state object of one resource family (emails, contacts, ...), made on first use.
 
-        Each route module keeps its own data this way, so adding a resource never touches the
-        core records above.
-        """
-        if name not in self._resources:
-            self._resources[name] = factory()
-        state: T = self._resources[name]
-        return state
+@attrs.define(eq=False)
+class FakePushToken:
+    """A registered device of an alias; timestamps are epoch ms (``expires_at`` may be set in
+    the past to expire it)."""
 
-    def now_ms(self) -> int:
-        """The clock in epoch ms, bumped so every call is later than the previous one."""
-        self._last_ms = max(int(self._clock() * 1000), self._last_ms + 1)
-        return self._last_ms
+    id: str
+    alias_id: str
+    user_id: str
+    platform: str
+    token: str = attrs.field(repr=False)
+    device_name: str
+    expires_at: int
+    created_at: int
+    updated_at: int
+    last_used_at: int | None = None
+    failure_count: int = 0
 
-    def new_id(self, ms: int) -> str:
-        """A 24-character lowercase hex ObjectId for an object created at ``ms``."""
-        self._counter = (self._counter + 1) % (1 << 24)
-        return f"{ms // 1000 % (1 << 32):08x}{self._process}{self._counter:06x}"
 
-    def token_hex(self, length: int) -> str:
-        """``length`` random lowercase hex characters."""
-        return f"{self.rng.getrandbits(4 * length):0{length}x}"
+@attrs.define(eq=False)
+class FakeS3Bucket:
+    """A bucket of the simulated S3 world, reachable at ``endpoint``'s host name."""
 
-    def add_user(
+    endpoint: str
+    name: str
+    access_key_id: str
+    secret_access_key: str = attrs.field(repr=False)
+    is_public: bool = False
+
+
+@attrs.define(eq=False)
+class FakeS3Settings:
+    """The custom S3 settings saved on a domain (what the test falls back to)."""
+
+    endpoint: str | None = None
+    region: str | None = None
+    bucket: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.define(eq=False)
+class FakeS3Storage:
+    """Every S3 bucket the fake can reach, and the S3 settings saved per domain id."""
+
+    buckets: list[FakeS3Bucket] = attrs.field(factory=list)
+    saved: dict[str, FakeS3Settings] = attrs.field(factory=dict)
+
+    def add_bucket(
         self,
-        email: str,
+        endpoint: str,
+        name: str,
         *,
-        plan: str,
-        api_token: str,
-        verified: bool,
-        banned: bool,
-        display_name: str | None,
-    ) -> FakeUser:
-        """Create and store a user."""
-        ms = self.now_ms()
-        user = FakeUser(
-            id=self.new_id(ms),
-            email=email.lower(),
-            api_token=api_token,
-            plan=plan,
-            verified=verified,
-            banned=banned,
-            display_name=display_name,
-            created_at=ms,
-            updated_at=ms,
-        )
-        self.users[user.id] = user
-        return user
+        access_key_id: str,
+        secret_access_key: str,
+        is_public: bool = False,
+    ) -> FakeS3Bucket:
+        """Make a bucket reachable; endpoints with no bucket do not resolve."""
+        bucket = FakeS3Bucket(endpoint, name, access_key_id, secret_access_key, is_public)
+        self.buckets.append(bucket)
+        return bucket
 
-    def user_by_token(self, token: str) -> FakeUser | None:
-        """The user whose API token is ``token``."""
-        return next((u for u in self.users.values() if u.api_token == token), None)
+    def save_settings(self, domain: FakeDomain, **settings: str | None) -> FakeS3Settings:
+        """Store S3 settings on ``domain`` (``endpoint``, ``region``, ``bucket``,
+        ``access_key_id``, ``secret_access_key``), as the web app's settings page would."""
+        saved = self.saved[domain.id] = FakeS3Settings(**settings)
+        return saved
 
-    def add_domain(self, admin: FakeUser, name: str, *, plan: str) -> FakeDomain:
-        """Create and store a domain with ``admin`` as its only member."""
-        ms = self.now_ms()
-        domain = FakeDomain(
-            id=self.new_id(ms),
-            name=name,
-            plan=plan,
-            created_at=ms,
-            updated_at=ms,
-            verification_record="".join(self.rng.choices(_ALPHANUMERIC, k=10)),
-            dkim_key_selector=f"fe-{self.token_hex(10)}",
-            dkim_public_key=base64.b64encode(self.rng.randbytes(162)).decode(),
-            members=[FakeMember(admin, "admin")],
-        )
-        self.domains[domain.id] = domain
-        self._aliases[domain.id] = {}
-        return domain
 
-    def remove_domain(self, domain: FakeDomain) -> None:
-        """Delete ``domain`` and all its aliases."""
-        self.domains.pop(domain.id, None)
-        self._aliases.pop(domain.id, None)
+@attrs.define
+class AccountProfiles:
+    """Profile fields the core user record does not hold, and alias mailbox settings."""
 
-    def find_domain(self, ref: str) -> FakeDomain | None:
-        """A stored domain by id or exact name."""
-        found = self.domains.get(ref)
-        return found or next((d for d in self.domains.values() if d.name == ref), None)
-
-    def domains_of(self, user: FakeUser) -> list[FakeDomain]:
-        """The domains ``user`` is a member of, oldest first."""
-        return [d for d in self.domains.values() if d.group_of(user) is not None]
-
-    def new_alias(self, domain: FakeDomain, user: FakeUser, name: str) -> FakeAlias:
-        """An alias with a fresh id and timestamps, not stored yet."""
-        ms = self.now_ms()
-        return FakeAlias(
-            id=self.new_id(ms), domain=domain, user=user, name=name, created_at=ms, updated_at=ms
-        )
-
-    def store_aliases(self, aliases: Iterable[FakeAlias]) -> None:
-        """Store (or re-store) aliases under their domain."""
-        for alias in aliases:
-            self._aliases[alias.domain.id][alias.id] = alias
-
-    def remove_alias(self, alias: FakeAlias) -> None:
-        """Delete an alias."""
-        self._aliases.get(alias.domain.id, {}).pop(alias.id, None)
-
-    def aliases_in(self, domain: FakeDomain) -> list[FakeAlias]:
-        """The aliases of ``domain``, oldest first."""
-        return list(self._aliases.get(domain.id, {}).values())
-
-    def alias_named(self, domain: FakeDomain, name: str) -> FakeAlias | None:
-        """The alias of ``domain`` called ``name``."""
-        return next((a for a in self.aliases_in(domain) if a.name == name), None)
-
-    def alias_by_address(self, address: str) -> FakeAlias | None:
-        """The alias whose ``name@domain`` is ``address`` (case-insensitive)."""
-        name, at, domain_name = address.strip().lower().rpartition("@")
-        domain = self.find_domain(domain_name) if at else None
-        return self.alias_named(domain, name) if domain is not None else None
-
-    def find_alias(self, domain: FakeDomain, ref: str) -> FakeAlias | None:
-        """An alias of ``domain`` by id or name."""
-        found = self._aliases.get(domain.id, {}).get(ref)
-        return found or self.alias_named(domain, ref)
+    users: dict[str, dict[str, str]] = attrs.field(factory=dict)
+    aliases: dict[str, dict[str, Any]] = attrs.field(factory=dict)

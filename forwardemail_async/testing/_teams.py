@@ -79,7 +79,7 @@ def _invite_target(ctx: Ctx, ref: str) -> tuple[FakeDomain, str | None]:
     Real tokens encrypt ``{domain id, email}`` and stay readable after the invite is used, so
     every token seen is remembered; an unknown one fails to decrypt.
     """
-    tokens: dict[str, tuple[str, str]] = ctx.store.resource("invite_tokens", dict)
+    tokens = ctx.store.invite_tokens
     for pending in ctx.store.domains.values():
         for invite in pending.invites:
             tokens.setdefault(invite.token, (pending.id, invite.email))

@@ -25,24 +25,21 @@ import hmac
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
-import attrs
 
-from ._emails_state import FakeEmail, outbound
+from ._emails_state import FakeEmail
 from ._inbound_mail import Session, build_message, first_from_address, inbound_payload
 from ._shapes import iso
 from ._state import FakeAlias, FakeDomain
+from ._store import Store
+from ._webhooks_state import SIGNATURE_HEADER, WebhookAttempt, WebhookDelivery, WebhookKeys
 
-if TYPE_CHECKING:
-    from ._fake import FakeForwardEmail
-
-__all__ = ["FakeWebhooks", "WebhookAttempt", "WebhookDelivery", "webhooks"]
+__all__ = ["FakeWebhooks"]
 
 USER_AGENT = "forwardemail-net/0.0.0-fake"
-SIGNATURE_HEADER = "X-Webhook-Signature"
 # retry-request.js / is-retryable-error.js: the statuses worth a second attempt.
 _RETRYABLE_STATUSES = frozenset({408, 413, 429, 550})
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -52,56 +49,6 @@ _SETTINGS_CACHE_SECONDS = 3600.0
 
 async def _no_wait(seconds: float) -> None:
     """The default pause between attempts: recorded, not waited."""
-
-
-@attrs.define
-class WebhookAttempt:
-    """One POST: the HTTP ``status`` received, or ``None`` and the ``error`` (a timeout, a
-    refused connection); ``error`` also names a status other than 200."""
-
-    status: int | None
-    error: str | None = None
-    waited: float = 0.0  # the pause before this attempt, in seconds
-
-
-@attrs.define(eq=False)
-class WebhookDelivery:
-    """One webhook request and its attempts. ``ok`` is true when an attempt got a 200."""
-
-    kind: Literal["inbound", "bounce"]
-    url: str
-    body: bytes = attrs.field(repr=False)
-    headers: dict[str, str] = attrs.field(repr=False)
-    domain: FakeDomain = attrs.field(repr=lambda domain: domain.name)
-    recipients: list[str]
-    attempts: list[WebhookAttempt] = attrs.field(factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Delivered: the last attempt was answered 200."""
-        return bool(self.attempts) and self.attempts[-1].status == 200
-
-    @property
-    def status(self) -> int | None:
-        """The last attempt's HTTP status (``None`` if it got no answer)."""
-        return self.attempts[-1].status if self.attempts else None
-
-    @property
-    def signature(self) -> str | None:
-        """The ``X-Webhook-Signature`` sent, or ``None`` for an unsigned request."""
-        return self.headers.get(SIGNATURE_HEADER)
-
-    @property
-    def payload(self) -> Any:
-        """The JSON body, decoded."""
-        return json.loads(self.body)
-
-
-@attrs.define(eq=False)
-class _Keys:
-    current: str = attrs.field(repr=False)
-    previous: str | None = attrs.field(default=None, repr=False)
-    previous_until: float = 0.0  # epoch seconds
 
 
 class FakeWebhooks:
@@ -114,10 +61,9 @@ class FakeWebhooks:
     API to that address bounces at once, in the background (await :meth:`drain`).
     """
 
-    def __init__(self, fake: FakeForwardEmail) -> None:
-        self._fake = fake
-        self._keys: dict[str, _Keys] = {}
-        self.deliveries: list[WebhookDelivery] = []
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._keys = store.webhooks.keys
         self.inbound_attempts = 2
         self.inbound_timeout = 30.0
         self.bounce_attempts = 1
@@ -128,21 +74,26 @@ class FakeWebhooks:
         self.bounce_rules: dict[str, int] = {}
         self._background: set[asyncio.Task[None]] = set()
 
+    @property
+    def deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook request made, oldest first (kept in the store)."""
+        return self._store.webhooks.deliveries
+
     # --- keys ----------------------------------------------------------------------------------
 
     def key(self, domain: FakeDomain | str) -> str:
         """The domain's current webhook key (made on first use, as the service does)."""
-        found = self._fake.get_domain(domain)
+        found = self._store.get_domain(domain)
         keys = self._keys.get(found.id)
         if keys is None:
-            keys = self._keys[found.id] = _Keys(self._fake._store.token_hex(32))
+            keys = self._keys[found.id] = WebhookKeys(self._store.token_hex(32))
         return keys.current
 
     def set_key(self, domain: FakeDomain | str, key: str) -> None:
         """Give the domain a known key (no rotation window)."""
         if not isinstance(key, str) or not key.strip():
             raise ValueError("a webhook key is a non-empty string")
-        self._keys[self._fake.get_domain(domain).id] = _Keys(key)
+        self._keys[self._store.get_domain(domain).id] = WebhookKeys(key)
 
     def rotate_key(
         self, domain: FakeDomain | str, *, stale_for: float = _SETTINGS_CACHE_SECONDS
@@ -152,21 +103,21 @@ class FakeWebhooks:
         For ``stale_for`` seconds of the fake's clock, inbound mail is still signed with the
         old key, as an MX that cached the domain's settings does (``0``: the cache was cleared).
         """
-        found = self._fake.get_domain(domain)
+        found = self._store.get_domain(domain)
         old = self.key(found)
-        new = self._fake._store.token_hex(32)
-        self._keys[found.id] = _Keys(new, old, self._fake.clock() + stale_for)
+        new = self._store.token_hex(32)
+        self._keys[found.id] = WebhookKeys(new, old, self._store.clock() + stale_for)
         return new
 
     def inbound_key(self, domain: FakeDomain | str) -> str | None:
         """The key inbound mail for ``domain`` is signed with now: ``None`` on the free plan
         (unsigned), the old key during a rotation's window, else the current key."""
-        found = self._fake.get_domain(domain)
+        found = self._store.get_domain(domain)
         if found.plan == "free":
             return None
         current = self.key(found)
         keys = self._keys[found.id]
-        if keys.previous is not None and self._fake.clock() < keys.previous_until:
+        if keys.previous is not None and self._store.clock() < keys.previous_until:
             return keys.previous
         return current
 
@@ -206,10 +157,10 @@ class FakeWebhooks:
         session = Session(
             sender=envelope_sender,
             remote_address=remote_address,
-            remote_port=1024 + self._fake._store.rng.randrange(64_000),
+            remote_port=1024 + self._store.rng.randrange(64_000),
             client_hostname=client_hostname,
             helo=client_hostname,
-            arrival_ms=self._fake._store.now_ms(),
+            arrival_ms=self._store.now_ms(),
         )
         deliveries = []
         for url, (first, group) in _url_groups(aliases).items():
@@ -237,7 +188,7 @@ class FakeWebhooks:
         return deliveries
 
     def _alias_for(self, address: str) -> FakeAlias | None:
-        store = self._fake._store
+        store = self._store
         alias = store.alias_by_address(address)
         if alias is None:
             domain = store.find_domain(address.rpartition("@")[2].strip().lower())
@@ -263,7 +214,7 @@ class FakeWebhooks:
             return message
         if message is not None:
             raise TypeError("message must be the raw message as bytes or str")
-        store = self._fake._store
+        store = self._store
         return build_message(
             from_=from_,
             to=to,
@@ -273,7 +224,7 @@ class FakeWebhooks:
             attachments=attachments,
             headers=dict(headers or {}),
             message_id=f"<{store.token_hex(24)}@example.net>",
-            date=self._fake.clock(),
+            date=self._store.clock(),
             boundary=store.token_hex(16),
         )
 
@@ -296,7 +247,7 @@ class FakeWebhooks:
         The email (a :class:`FakeEmail` or its id) records the failure: ``bounced`` for a
         5xx, ``deferred`` otherwise.
         """
-        found = email if isinstance(email, FakeEmail) else outbound(self._fake).emails[email]
+        found = email if isinstance(email, FakeEmail) else self._store.outbound.emails[email]
         failed = (recipient or (found.envelope_to or [""])[0]).lower()
         if failed not in found.envelope_to:
             raise ValueError(f"{failed!r} is not a recipient of email {found.id}")
@@ -307,7 +258,7 @@ class FakeWebhooks:
             else f"{code} 4.7.0 Try again later"
         )
         message = message or response
-        now = self._fake._store.now_ms()
+        now = self._store.now_ms()
         found.rejected_errors = [e for e in found.rejected_errors if e["recipient"] != failed]
         found.rejected_errors.append(
             {"recipient": failed, "responseCode": code, "response": response, "message": message}
@@ -396,7 +347,7 @@ class FakeWebhooks:
         if key is not None:
             headers[SIGNATURE_HEADER] = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
         delivery = WebhookDelivery(kind, url, body, headers, domain, list(recipients))
-        self.deliveries.append(delivery)
+        self._store.webhooks.deliveries.append(delivery)
         async with aiohttp.ClientSession() as session:
             for number in range(max(1, attempts)):
                 waited = 0.0
@@ -465,8 +416,3 @@ def _url_groups(aliases: list[FakeAlias | None]) -> dict[str, tuple[FakeAlias, l
 
 def _query(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
-
-
-def webhooks(fake: FakeForwardEmail) -> FakeWebhooks:
-    """The webhook sender of ``fake`` (made on first use); also ``fake.webhooks``."""
-    return fake._store.resource("webhooks", lambda: FakeWebhooks(fake))
