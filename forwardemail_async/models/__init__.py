@@ -29,6 +29,7 @@ from ._observatory import (
     SubjectType,
 )
 from ._push_token import PushPlatform, PushToken, PushTokensDeleted
+from ._refs import DomainRef, UserRef
 from ._sieve import SieveScript, SieveScriptDeleted
 from ._status import StatusMessage
 from ._user import User
@@ -55,6 +56,7 @@ __all__ = [
     "Domain",
     "DomainInvite",
     "DomainMember",
+    "DomainRef",
     "Email",
     "EmailDetail",
     "EmailEnvelope",
@@ -81,5 +83,6 @@ __all__ = [
     "StatusMessage",
     "SubjectType",
     "User",
+    "UserRef",
     "VacationResponder",
 ]
