@@ -218,13 +218,10 @@ class FastStructurer:
                 body.append(f"v = get({field.name!r}, {tag}_default)")
             body += self._check(field.type, tag, namespace)
             body.append(f"self.{field.name} = v")
-        if keys is None:
-            body += [
-                "if o.keys() <= _declared:",
-                "    self.extra_fields = {}",
-                "else:",
-                "    self.extra_fields = {k: x for k, x in o.items() if k not in _declared}",
-            ]
+        if keys is None:  # a copy of the dict (in C) without the declared keys
+            body += ["if o.keys() <= _declared:", "    self.extra_fields = {}", "else:"]
+            body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
+            body += [f"    pop({field.name!r}, None)" for field in fields]
         else:
             extra = [index for index, key in enumerate(keys) if key not in namespace["_declared"]]
             namespace.update({f"_k{index}": keys[index] for index in extra})
