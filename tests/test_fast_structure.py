@@ -50,8 +50,12 @@ def test_a_listed_alias_is_a_real_alias_with_every_field_set() -> None:
     assert alias.domain == DomainRef(id=alias.domain.id, name="example.com")
     assert alias.locale is None
     assert alias.extra_fields == {}
-    alias.extra_fields["note"] = 1  # the instance's own dict
-    assert structure(alias_list_item(), Alias, what=WHAT).extra_fields == {}
+    alias.extra_fields["note"] = 1  # the instance's own dict, made on first read
+    assert alias.extra_fields == {"note": 1}
+    other = structure(alias_list_item(), Alias, what=WHAT)
+    assert pickle.loads(pickle.dumps(other)).extra_fields == {}
+    assert other.extra_fields == {}
+    assert other.extra_fields is not structure(alias_list_item(), Alias, what=WHAT).extra_fields
     for field in attrs.fields(Alias):
         getattr(alias, field.name)  # every slot is set
     with pytest.raises(AttributeError, match="no attribute 'nope'"):

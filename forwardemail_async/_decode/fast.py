@@ -34,6 +34,8 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
+from .extra_fields import ExtraFieldsOnDemand
+
 __all__ = ["FastStructurer", "Miss", "union_parts"]
 
 FastFunction = Callable[[Any], Any]
@@ -219,13 +221,15 @@ class FastStructurer:
             body += self._check(field.type, tag, namespace)
             body.append(f"self.{field.name} = v")
         if keys is None:  # a copy of the dict (in C) without the declared keys
-            body += ["if o.keys() <= _declared:", "    self.extra_fields = {}", "else:"]
+            empty = "pass" if issubclass(cls, ExtraFieldsOnDemand) else "self.extra_fields = {}"
+            body += ["if o.keys() <= _declared:", f"    {empty}", "else:"]
             body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
             body += [f"    pop({field.name!r}, None)" for field in fields]
         else:
             extra = [index for index, key in enumerate(keys) if key not in namespace["_declared"]]
             namespace.update({f"_k{index}": keys[index] for index in extra})
-            body.append(f"self.extra_fields = {{{', '.join(f'_k{i}: v{i}' for i in extra)}}}")
+            if extra or not issubclass(cls, ExtraFieldsOnDemand):
+                body.append(f"self.extra_fields = {{{', '.join(f'_k{i}: v{i}' for i in extra)}}}")
         body += ["self.__class__ = _cls", "return self"]
         name = f"structure_{cls.__name__}" + ("" if keys is None else f"_{len(keys)}_keys")
         source = "\n".join([f"def {name}(o):", *_indent(body)])

@@ -6,6 +6,7 @@ from typing import Any, Literal
 import attrs
 
 from forwardemail_async._core.display import HtmlRepr
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
 from ._refs import DomainRef, UserRef
 
@@ -16,7 +17,7 @@ ErrorCodeIfDisabled = Literal[250, 421, 550]
 
 
 @attrs.frozen(kw_only=True)
-class VacationResponder(HtmlRepr):
+class VacationResponder(ExtraFieldsOnDemand, HtmlRepr):
     """The alias's automatic out-of-office reply; dates are absent when unset."""
 
     is_enabled: bool | None = None
@@ -28,7 +29,7 @@ class VacationResponder(HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class Alias(HtmlRepr):
+class Alias(ExtraFieldsOnDemand, HtmlRepr):
     """An alias on a domain. ``user`` and ``domain`` are references
     (:class:`~forwardemail_async.models.UserRef`, :class:`~forwardemail_async.models.DomainRef`)
     whatever shape the server sent them in: a full object on create, ``{id, ...}`` in lists

@@ -6,6 +6,7 @@ from typing import Any, Literal
 import attrs
 
 from forwardemail_async._core.display import HtmlRepr
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
 from ._refs import UserRef
 
@@ -60,7 +61,7 @@ class DomainInvite(HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class Domain(HtmlRepr):
+class Domain(ExtraFieldsOnDemand, HtmlRepr):
     """A domain on the account. Lists omit ``members`` and ``invites``, non-admins do not see
     the admin-only keys, and nested in an alias it may be only ``{id, name}``."""
 

@@ -20,12 +20,13 @@ import attrs
 
 from forwardemail_async._core.display import HtmlRepr
 from forwardemail_async._decode.converter import reference_model
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
 __all__ = ["DomainRef", "UserRef"]
 
 
 @attrs.frozen(kw_only=True)
-class DomainRef(HtmlRepr):
+class DomainRef(ExtraFieldsOnDemand, HtmlRepr):
     """A domain nested in another object: its ``id`` and ``name`` where the server sent them."""
 
     id: str | None = None
@@ -34,7 +35,7 @@ class DomainRef(HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class UserRef(HtmlRepr):
+class UserRef(ExtraFieldsOnDemand, HtmlRepr):
     """A user nested in another object: its ``id``, ``email`` and ``display_name`` where the
     server sent them."""
 
