@@ -115,6 +115,7 @@ def measure(clients: Sequence[str], *, tiny: bool = False) -> list[InstructionRo
     """Count every job for the library and the raw aiohttp loop, and the imports."""
     chosen = [name for name in (LIBRARY, FLOOR) if name in clients]
     rows: list[InstructionRow] = []
+    floors: dict[tuple[str, int], float] = {}  # the raw loop's count, by workload and in flight
     with start_server(max_seconds=7200) as server:
         for job in _TINY_JOBS if tiny else _JOBS:
             counted = {
@@ -122,7 +123,9 @@ def measure(clients: Sequence[str], *, tiny: bool = False) -> list[InstructionRo
                 for name in chosen
                 if name == LIBRARY or job.library_concurrency is None
             }
-            floor = counted.get(FLOOR)
+            if FLOOR in counted:
+                floors[job.workload, job.concurrency] = counted[FLOOR]
+            floor = floors.get((job.workload, job.concurrency))
             print(f"instructions: {job.name}: {counted}", file=sys.stderr)
             for name, value in counted.items():
                 ratio = value / floor if floor else None
