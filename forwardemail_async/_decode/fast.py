@@ -1,16 +1,38 @@
-"""The fast path: one small generated function per model for JSON already in the exact shape.
+"""The fast path: small generated functions that build a model from JSON already in shape.
 
 cattrs' detailed path calls a hook per field and builds every model through its keyword-only
 ``__init__``, several times the cost of decoding the JSON of a listed alias. For the common
-case, where every value already has its exact type, :class:`FastStructurer` generates one
-flat function per model that, field by field in declaration order,
+case, where every value already has its exact type, :class:`FastStructurer` generates flat
+functions per model. The server serialises each kind of document with its keys in one order,
+so there is one function per key order met (up to 16 per model): it unpacks ``o.values()``
+into locals, and then, field by field in declaration order,
 
-* reads the value by name (``get("description")``; ``o["id"]`` for a required field),
+* takes the value from its position (a field absent from that order gets its default; an
+  order without a required field always goes to the detailed path),
 * checks it inline by exact type (``type(v) is str``) and stores it, with no call per field;
   lists of scalars and ``dict[str, Any]`` values are kept as they are (the JSON is fresh and
   nobody else holds it), dates in the server's ``2024-05-01T12:34:56.789Z`` shape are parsed
   with one C call, nested models go through their own function,
 * and finally keeps unknown keys in ``extra_fields``.
+
+An order with many unknown keys (a full domain nested in an alias create answer), or past the
+16, goes to the one function per model that reads each field by name (``get("name")``).
+The generated code names fields, positions and namespace slots only, never a key from the
+server. For a listed alias's ``"domain": {"name": ..., "id": ...}`` it reads::
+
+    def structure_DomainRef_2_keys(o):
+        (v0, v1, ) = o.values()
+        self = _new(_builder)
+        v = v1
+        if type(v) is not str and v is not None:
+            raise _Miss
+        self.id = v
+        v = v0
+        if type(v) is not str and v is not None:
+            raise _Miss
+        self.name = v
+        self.__class__ = _cls
+        return self
 
 Anything else raises (:class:`Miss`, ``KeyError``, ...), and the caller decodes that object
 again with the detailed converter, which coerces (``"25"`` for an ``int``), tolerates (a bare
@@ -136,7 +158,7 @@ class FastStructurer:
 
     def function(self, cls: type[Any]) -> FastFunction:
         """The fast function of a supported model, made on first use: it looks the object's
-        key order up (see :meth:`for_keys`) and calls that order's function."""
+        key order up (see :meth:`function_for`) and calls that order's function."""
         made = self._made.get(cls)
         if made is None:
             by_keys = self._by_keys.setdefault(cls, {})
