@@ -6,12 +6,14 @@ See ``benchmarks/README.md`` for what each workload does and the latest results.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from . import instructions
 from .clients import CLIENTS, available_clients
 from .runner import DEFAULT, TINY, WORKLOADS, machine, render_markdown, run_suite, to_json
 
@@ -39,6 +41,12 @@ def main() -> None:
     )
     parser.add_argument("--tiny", action="store_true", help="tiny sizes: checks it runs, no more")
     parser.add_argument("--repeats", type=int, help="repeats of create and list (median kept)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per request, listed alias and import under valgrind "
+        "(cachegrind --cache-sim=no; ~5 min), for this library and the raw aiohttp loop",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results here")
     args = parser.parse_args()
 
@@ -54,12 +62,22 @@ def main() -> None:
     print(", ".join(f"{name} {version}" for name, version in about["versions"].items()))
     print()
     print(render_markdown(rows, sizes))
+    counted: list[instructions.InstructionRow] = []
+    if args.instructions:
+        missing = instructions.valgrind_missing()
+        if missing is not None:
+            print(f"{missing}\n")
+        else:
+            counted = instructions.measure(clients, tiny=args.tiny)
+            print(instructions.render_markdown(counted))
     if "bulk" in workloads:
         print("#### bulk create under a rate limit (python -m benchmarks.bulk_create)\n")
         subprocess.run([sys.executable, "-m", "benchmarks.bulk_create"], check=True, timeout=600)
     print(f"suite ran in {time.perf_counter() - started:.0f} s")
     if args.json is not None:
-        args.json.write_text(json.dumps(to_json(rows, sizes), indent=2) + "\n")
+        report = to_json(rows, sizes)
+        report["instructions"] = [dataclasses.asdict(row) for row in counted]
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

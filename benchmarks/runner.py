@@ -48,6 +48,9 @@ FLOOR = "aiohttp"
 # Only the clients the targets compare are repeated; httpx and requests run once (httpx alone
 # takes ~15 s for the 3,000 creates).
 _REPEATED = frozenset({LIBRARY, FLOOR, "aiohttp+orjson"})
+FIRST_SERVICE = f"{LIBRARY}, first .aliases"
+"""The import row that counts: the package, a client, and its first service (the package alone
+loads names on first use, so it costs almost nothing and says little)."""
 WORKLOADS = ("create", "list", "fanout", "memory", "import")
 """Workloads in run order. The bulk-under-a-rate-limit workload is ``benchmarks/bulk_create.py``
 (see the README); it runs on its own against the fake server's rate limiter."""
@@ -269,7 +272,9 @@ def _import_statements(clients: Sequence[str]) -> dict[str, str]:
     statements = {
         "aiohttp": "import aiohttp",
         LIBRARY: "import forwardemail_async",
-        f"{LIBRARY} (ForwardEmail)": "from forwardemail_async import ForwardEmail",
+        FIRST_SERVICE: (
+            "import forwardemail_async\nforwardemail_async.ForwardEmail(api_key='k').aliases"
+        ),
     }
     for name in ("httpx", "requests"):
         if name in clients:
@@ -370,9 +375,9 @@ def check_targets(rows: Sequence[Row], sizes: Sizes) -> list[Target]:
             True,
         ),
         (
-            "import forwardemail_async vs import aiohttp",
+            "import forwardemail_async + first ForwardEmail(...).aliases vs import aiohttp",
             "<= 1.30x",
-            _ratio(rows, "import", LIBRARY, FLOOR, "wall_s"),
+            _ratio(rows, "import", FIRST_SERVICE, FLOOR, "wall_s"),
             1.3,
             True,
         ),

@@ -29,8 +29,9 @@ async def test_create_retrieve_update_delete(
     assert created.recipients == ["me@example.net", "you@example.net"]
     assert created.labels == ["team", "crm"]
     assert created.is_enabled is True
-    # Create answers with the full nested user and domain objects.
-    assert isinstance(created.domain, fe.Domain)
+    # Create answers with the full nested user and domain objects: a reference, the rest kept.
+    assert isinstance(created.domain, fe.DomainRef)
+    assert created.domain.extra_fields["plan"] == "enhanced_protection"
     assert created.domain_name == DOMAIN
     assert created.address == "sales@example.com"
 
@@ -40,7 +41,7 @@ async def test_create_retrieve_update_delete(
     updated = await client.aliases.update(DOMAIN, "sales", is_enabled=False)
     assert updated.is_enabled is False
     # The real server answers an update with bare ids for user and domain.
-    assert isinstance(updated.domain, str)
+    assert updated.domain == fe.DomainRef(id=created.domain_id)
     assert updated.domain_id == created.domain_id
     assert updated.description == "Sales inbox"  # kept, see test_update_keeps_fields...
     assert fake.requests[-1].json_body["is_enabled"] is False

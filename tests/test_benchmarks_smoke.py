@@ -10,8 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from benchmarks import instructions
 from benchmarks.clients import available_clients
 from benchmarks.runner import TINY, WORKLOADS, render_markdown, run_suite, to_json
+from benchmarks.server import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +42,8 @@ def test_every_workload_runs_through_every_installed_client() -> None:
     for row in by_workload["memory"]:
         assert row.count == TINY.memory_items
         assert row.rss_growth_mb is not None and row.rss_growth_mb >= 0
-    assert {"aiohttp", "forwardemail_async"} <= {r.client for r in by_workload["import"]}
+    imported = {r.client for r in by_workload["import"]}
+    assert {"aiohttp", "forwardemail_async", "forwardemail_async, first .aliases"} <= imported
 
     table = render_markdown(rows, TINY)
     for workload in WORKLOADS:
@@ -52,7 +57,7 @@ def test_every_workload_runs_through_every_installed_client() -> None:
         "create: CPU per request vs aiohttp": True,
         "list: CPU per item (typed models) vs aiohttp JSON only": True,
         f"fan-out: wall at concurrency {TINY.fanout_concurrency} vs sequential aiohttp": True,
-        "import forwardemail_async vs import aiohttp": True,
+        "import forwardemail_async + first ForwardEmail(...).aliases vs import aiohttp": True,
         "memory: peak RSS growth, forwardemail_async": True,
         f"memory: peak RSS growth, {fanned}": True,
     }
@@ -85,3 +90,33 @@ def test_importing_the_package_loads_neither_the_client_nor_the_fake_server() ->
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("workload", ["create", "list"])
+def test_the_instruction_probe_runs_each_client(workload: str) -> None:
+    # The probe is what valgrind runs; here it runs bare, with tiny sizes.
+    with start_server() as server:
+        for client in ("forwardemail_async", "aiohttp"):
+            command = [sys.executable, "-m", "benchmarks.instructions", client, workload]
+            command += [server.url, "3", "2", "--max-concurrency=2"]
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stderr
+
+
+def test_the_instruction_count_is_read_from_valgrind_or_skipped_with_a_reason() -> None:
+    missing = instructions.valgrind_missing()
+    if missing is not None:
+        assert "valgrind is not installed" in missing
+        pytest.skip(missing)
+    assert instructions._count(["-c", "pass"]) > 1_000_000
+
+
+def test_the_instruction_table() -> None:
+    rows = [
+        instructions.InstructionRow("create", "forwardemail_async", "request", 700_000.0, 1.1),
+        instructions.InstructionRow("create", "aiohttp", "request", 636_363.6, 1.0),
+    ]
+
+    table = instructions.render_markdown(rows)
+
+    assert "| create | forwardemail_async | 700,000 per request | 1.100 |" in table

@@ -22,6 +22,7 @@ from forwardemail_async._core import response as _response
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
 from .conftest import acquired_connections, client_session
+from .test_models import DOMAIN_ID, USER_ID, alias_create, alias_list_item
 
 DOMAIN = "example.com"
 ONE = f"/v1/domains/{DOMAIN}"
@@ -280,6 +281,35 @@ async def test_a_list_endpoint_answering_the_wrong_shape(
     with pytest.raises(fe.ResponseDecodeError) as info:
         await client.aliases.list(DOMAIN).collect()
     assert expected in str(info.value)
+
+
+@pytest.mark.usefixtures("json_backend")
+async def test_nested_references_in_every_server_shape_over_http(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    # One page with each shape a server version sends for `domain` and `user`: the small
+    # objects of today's lists, the full objects of a create answer, bare id strings (an
+    # update on the newest server), objects without an id (older servers), and nonsense.
+    listed = [alias_list_item(index) for index in range(6)]
+    full = alias_create()
+    listed[1]["domain"], listed[1]["user"] = full["domain"], full["user"]
+    listed[2]["domain"], listed[2]["user"] = DOMAIN_ID, USER_ID
+    listed[3]["domain"], listed[3]["user"] = {"name": DOMAIN}, {"email": "owner@example.net"}
+    listed[4]["domain"], listed[4]["user"] = [DOMAIN], 7
+    listed[5]["domain"], listed[5]["user"] = None, {"id": {"$oid": USER_ID}}
+    _answer(fake, LIST, listed, headers={"X-Page-Count": "1", "X-Item-Count": "6"})
+
+    aliases = await client.aliases.list(DOMAIN).collect()
+
+    assert [alias.name for alias in aliases] == [f"alias-{index}" for index in range(6)]
+    assert [alias.domain_id for alias in aliases] == [DOMAIN_ID] * 3 + [None] * 3
+    assert [alias.domain_name for alias in aliases] == [DOMAIN, DOMAIN, None, DOMAIN, None, None]
+    assert [alias.user_id for alias in aliases] == [USER_ID] * 3 + [None] * 3
+    assert aliases[1].domain is not None and aliases[1].domain.extra_fields["plan"] == "team"
+    assert aliases[3].user == fe.UserRef(email="owner@example.net")
+    assert aliases[4].domain == fe.DomainRef()
+    assert aliases[4].domain is not None and aliases[4].domain.extra_fields == {"value": [DOMAIN]}
+    assert aliases[5].user is not None and aliases[5].user.extra_fields == {"id": {"$oid": USER_ID}}
 
 
 @pytest.mark.usefixtures("json_backend")

@@ -30,8 +30,10 @@ from forwardemail_async.models import (
     Domain,
     DomainInvite,
     DomainMember,
+    DomainRef,
     SmtpDnsRecords,
     User,
+    UserRef,
     VacationResponder,
 )
 
@@ -276,12 +278,7 @@ def test_domain_create_shape_decodes_every_field() -> None:
     assert domain.created_at == CREATED_DT
     assert domain.members == [
         DomainMember(
-            user=User(
-                id=USER_ID,
-                plan="team",
-                email="owner@example.net",
-                display_name="owner@example.net",
-            ),
+            user=UserRef(id=USER_ID, email="owner@example.net", display_name="owner@example.net"),
             group="admin",
         )
     ]
@@ -332,7 +329,7 @@ def test_domain_retrieve_for_a_non_admin_has_no_admin_only_keys() -> None:
 def test_domain_member_user_may_be_an_id_string() -> None:
     member = structure({"user": USER_ID, "group": "admin"}, DomainMember, what=WHAT)
 
-    assert member.user == USER_ID
+    assert member.user == UserRef(id=USER_ID)
     assert member.object == "member"
 
 
@@ -346,14 +343,17 @@ def test_alias_create_shape_has_full_user_and_domain() -> None:
     assert alias.vacation_responder == VacationResponder(is_enabled=False)
     assert alias.description is None
     assert alias.locale == "en"
-    assert isinstance(alias.user, User)
-    assert alias.user.opt_out_templates == ["daily-log-alert", "weekly-dmarc-report"]
-    assert alias.user.max_quota_per_alias == 10737418240
-    assert alias.user.address_country == "None"  # sic: the server's value for "not set"
-    assert alias.user.extra_fields == {}
-    assert isinstance(alias.domain, Domain)
-    assert alias.domain.members == [DomainMember(user=USER_ID, group="admin")]
-    assert alias.domain.link is None
+    # References: the rest of the full objects is kept in extra_fields.
+    assert alias.user == UserRef(
+        id=USER_ID, email="owner@example.net", display_name="owner@example.net"
+    )
+    user_rest = alias.user.extra_fields
+    assert user_rest["opt_out_templates"] == ["daily-log-alert", "weekly-dmarc-report"]
+    assert user_rest["max_quota_per_alias"] == 10737418240
+    assert user_rest["address_country"] == "None"  # sic: the server's value for "not set"
+    assert alias.domain == DomainRef(id=DOMAIN_ID, name="example.com")
+    assert alias.domain.extra_fields["members"] == [{"user": USER_ID, "group": "admin"}]
+    assert "link" not in alias.domain.extra_fields
     assert alias.user_id == USER_ID
     assert alias.domain_id == DOMAIN_ID
     assert alias.domain_name == "example.com"
@@ -366,10 +366,10 @@ def test_alias_list_shape_has_small_user_and_domain() -> None:
     )
 
     first = aliases[0]
-    assert first.user == User(
+    assert first.user == UserRef(
         id=USER_ID, email="owner@example.net", display_name="owner@example.net"
     )
-    assert first.domain == Domain(id=DOMAIN_ID, name="example.com")
+    assert first.domain == DomainRef(id=DOMAIN_ID, name="example.com")
     assert first.locale is None
     assert [alias.address for alias in aliases] == [
         "alias-0@example.com",
@@ -397,8 +397,8 @@ def test_alias_retrieve_shape_with_optional_fields_set() -> None:
 def test_alias_update_shape_with_id_strings() -> None:
     alias = structure(alias_update(), Alias, what="PUT /v1/domains/{domain}/aliases/{alias}")
 
-    assert alias.user == USER_ID
-    assert alias.domain == DOMAIN_ID
+    assert alias.user == UserRef(id=USER_ID)
+    assert alias.domain == DomainRef(id=DOMAIN_ID)
     assert alias.user_id == USER_ID
     assert alias.domain_id == DOMAIN_ID
     assert alias.domain_name is None
@@ -474,12 +474,11 @@ def test_unknown_fields_are_captured_at_every_level() -> None:
     alias = structure(payload, Alias, what=WHAT)
 
     assert alias.extra_fields == {"is_quarantined": True}
-    assert isinstance(alias.user, User)
-    assert alias.user.extra_fields == {"passkeys_count": 2}
-    assert isinstance(alias.domain, Domain)
-    assert alias.domain.extra_fields == {"new_setting": {"nested": [1, 2]}}
-    assert alias.domain.members is not None
-    assert alias.domain.members[0].extra_fields == {"joined_at": CREATED}
+    assert alias.user is not None
+    assert alias.user.extra_fields["passkeys_count"] == 2
+    assert alias.domain is not None
+    assert alias.domain.extra_fields["new_setting"] == {"nested": [1, 2]}
+    assert alias.domain.extra_fields["members"][0]["joined_at"] == CREATED
     assert alias.vacation_responder is not None
     assert alias.vacation_responder.extra_fields == {"timezone": "Europe/Paris"}
 
@@ -501,12 +500,13 @@ def test_unstructure_never_emits_extra_fields() -> None:
     assert data["smtp_dns_records"]["dkim"]["name"] == "fe-4e8c1a._domainkey"
 
 
-def test_unstructure_keeps_id_strings() -> None:
+def test_unstructure_gives_references_as_objects() -> None:
     alias = structure(alias_update(), Alias, what=WHAT)
 
     data = unstructure(alias)
 
-    assert (data["user"], data["domain"]) == (USER_ID, DOMAIN_ID)
+    assert data["user"] == {"id": USER_ID, "email": None, "display_name": None}
+    assert data["domain"] == {"id": DOMAIN_ID, "name": None}
     assert data["vacation_responder"]["is_enabled"] is False
 
 
@@ -547,12 +547,12 @@ def test_unknown_enum_like_values_are_accepted() -> None:
     alias = structure(payload, Alias, what=WHAT)
 
     assert alias.error_code_if_disabled == 451
-    assert isinstance(alias.user, User)
-    assert alias.user.plan == "platinum"
-    assert isinstance(alias.domain, Domain)
-    assert alias.domain.plan == "enterprise_plus"
-    assert alias.domain.members is not None
-    assert alias.domain.members[0].group == "owner"
+    assert alias.user is not None
+    assert alias.user.extra_fields["plan"] == "platinum"
+    domain = structure(payload["domain"], Domain, what=WHAT)
+    assert domain.plan == "enterprise_plus"
+    assert domain.members is not None
+    assert domain.members[0].group == "owner"
 
 
 def test_null_for_optional_fields_gives_none() -> None:
@@ -656,9 +656,6 @@ def _mutated(base: dict[str, Any], path: tuple[str | int, ...], value: object) -
     [
         (("id",), _DELETE, "required field missing @ $.id"),
         (("name",), None, "expected a string, got null @ $.name"),
-        (("user",), ["not", "an", "object"], "expected an id string or a User object"),
-        (("domain",), 42, "got 42 @ $.domain"),
-        (("user", "id"), _DELETE, "required field missing @ $.user.id"),
         (("recipients",), "owner@example.net", "expected an array, got 'owner@example.net'"),
         (("labels", 1), {"x": 1}, "expected a string, got an object @ $.labels[1]"),
         (("is_enabled",), "yes", "expected true or false, got 'yes' @ $.is_enabled"),
@@ -666,9 +663,7 @@ def _mutated(base: dict[str, Any], path: tuple[str | int, ...], value: object) -
         (("retention",), True, "expected an integer, got true @ $.retention"),
         (("created_at",), 1714566896789, "ISO-8601 date-time string, got 1714566896789"),
         (("vacation_responder",), [], "expected a VacationResponder object, got an array"),
-        (("domain", "members"), {"user": USER_ID}, "expected an array, got an object"),
-        (("domain", "members", 0, "group"), _DELETE, "@ $.domain.members[0].group"),
-        (("domain", "custom_verification"), "x", "expected an object, got 'x'"),
+        (("vacation_responder", "start_date"), "soon", "date-time string, got 'soon'"),
     ],
 )
 def test_wrong_shape_raises_decode_error_naming_the_field(
@@ -685,6 +680,65 @@ def test_wrong_shape_raises_decode_error_naming_the_field(
     assert fragment in message
     assert caught.value.body is payload
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"id": DOMAIN_ID, "name": "example.com"}, DomainRef(id=DOMAIN_ID, name="example.com")),
+        (DOMAIN_ID, DomainRef(id=DOMAIN_ID)),
+        ({"name": "example.com"}, DomainRef(name="example.com")),
+        ({"id": None, "name": "example.com"}, DomainRef(name="example.com")),
+        ({"id": {"$oid": DOMAIN_ID}, "name": "example.com"}, DomainRef(name="example.com")),
+        ({}, DomainRef()),
+        (42, DomainRef()),
+        (["not", "an", "object"], DomainRef()),
+    ],
+    ids=["small", "id", "no-id", "null-id", "odd-id", "empty", "number", "array"],
+)
+def test_a_reference_takes_any_shape(value: object, expected: DomainRef) -> None:
+    payload = alias_list_item()
+    payload["domain"] = value
+
+    alias = structure(payload, Alias, what=WHAT)
+
+    assert alias.domain == expected
+    assert alias.name == payload["name"]
+    if isinstance(value, dict):
+        read = {"id", "name"}
+        kept = {k: x for k, x in value.items() if not (k in read and (x is None or type(x) is str))}
+        assert alias.domain.extra_fields == kept
+    elif not isinstance(value, str):
+        assert alias.domain.extra_fields == {"value": value}
+
+
+def test_an_odd_reference_never_fails_the_page() -> None:
+    items = [alias_list_item(index) for index in range(4)]
+    items[1]["domain"] = {"name": "example.com"}
+    items[2]["user"] = USER_ID
+    items[3]["domain"] = 7
+
+    aliases = structure_list(items, Alias, what=WHAT)
+
+    assert [alias.domain_id for alias in aliases] == [DOMAIN_ID, None, DOMAIN_ID, None]
+    assert [alias.domain_name for alias in aliases][:3] == ["example.com"] * 3
+    assert [alias.user_id for alias in aliases] == [USER_ID] * 4
+    assert aliases[2].user == UserRef(id=USER_ID)
+
+
+def test_an_odd_member_or_invite_never_fails_the_domain() -> None:
+    payload = domain_create()
+    payload["members"] = [{"user": USER_ID}, {"user": {"email": "x@example.net"}, "group": 3}]
+    payload["invites"] = [{"group": "user"}]
+
+    domain = structure(payload, Domain, what=WHAT)
+
+    assert domain.members == [
+        DomainMember(user=UserRef(id=USER_ID)),
+        DomainMember(user=UserRef(email="x@example.net"), group="3"),
+    ]
+    assert domain.invites is not None
+    assert (domain.invites[0].email, domain.invites[0].group) == (None, "user")
 
 
 def test_a_list_where_an_object_is_expected() -> None:
@@ -786,6 +840,8 @@ def test_public_package_exports() -> None:
         "Domain",
         "DomainInvite",
         "DomainMember",
+        "DomainRef",
+        "UserRef",
         "CatchAllPassword",
         "CatchAllPasswordCredentials",
         "Email",

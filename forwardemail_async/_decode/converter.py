@@ -7,17 +7,18 @@ Decoding is tolerant where the server is loose and strict where the shape is wro
 * enum-like values are plain strings, so a new value from the server never fails;
 * ``null`` gives ``None`` for optional fields; ``"25"`` is accepted for an ``int`` and ``25`` for
   a ``str`` (``smtp_port`` is a string on the server);
-* a field typed ``Model | str`` takes an id string or an object, as the server returns either;
+* a reference model (:func:`reference_model`: ``DomainRef``, ``UserRef``) takes any value: an
+  object, a bare id string, an object without an ``id``; it never fails the object around it;
 * anything else (a list where an object is expected, a missing ``id``) raises
   :class:`~forwardemail_async.ResponseDecodeError` naming the model and the field path.
+
+Objects already in the exact shape take the fast path (``fast.py``) instead of the hooks here.
 """
 
 from __future__ import annotations
 
-import re
-import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, TypeVar, get_origin
 
 import attrs
@@ -28,13 +29,15 @@ from cattrs.v import format_exception, transform_error
 
 from forwardemail_async._core.errors import ResponseDecodeError
 
-from .fast_structure import FastStructurer, union_parts
+from .dates import format_datetime, parse_datetime, parse_javascript_datetime
+from .fast import FastStructurer, Miss, union_parts
 
 __all__ = [
     "converter",
     "format_datetime",
     "iter_structured",
     "parse_datetime",
+    "reference_model",
     "structure",
     "structure_list",
     "unstructure",
@@ -67,65 +70,7 @@ def _describe(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-# Datetimes --------------------------------------------------------------------------------------
-
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)?",
-    re.ASCII,
-)
-
-
-_from_javascript: Callable[[str], datetime]
-if sys.version_info >= (3, 11):
-    _from_javascript = datetime.fromisoformat
-else:  # pragma: no cover - Python 3.10 does not take "Z", and datetime.replace(tzinfo=...)
-    # costs five times the parse, hence "+00:00".
-    def _from_javascript(text: str) -> datetime:
-        return datetime.fromisoformat(text[:23] + "+00:00")
-
-
-def parse_datetime(text: str) -> datetime:
-    """Parse an ISO-8601 date-time into an aware UTC datetime, the same on every Python.
-
-    Takes the server's ``2024-05-01T12:34:56.789Z`` and also offsets (``+02:00``, ``+0200``),
-    missing seconds or milliseconds, and any number of fraction digits (truncated to
-    microseconds). A value without an offset is taken as UTC, a date alone as midnight UTC.
-    Raises ``ValueError`` otherwise.
-    """
-    # Fast path for the exact shape JavaScript's Date#toJSON produces.
-    if len(text) == 24 and text[23] == "Z" and text[4:20:3] == "--T::.":
-        try:
-            return _from_javascript(text)
-        except ValueError:
-            pass
-    match = _ISO_DATETIME.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not an ISO-8601 date-time: {text!r}")
-    year, month, day, hour, minute, second, fraction, sign, off_hours, off_minutes = match.groups()
-    offset = timedelta(hours=int(off_hours or 0), minutes=int(off_minutes or 0))
-    parsed = datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        int((fraction or "0")[:6].ljust(6, "0")),
-        tzinfo=timezone(-offset if sign == "-" else offset),
-    )
-    return parsed.astimezone(timezone.utc)
-
-
-def format_datetime(value: datetime) -> str:
-    """Format a datetime as the server does: ``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC.
-
-    A naive datetime is taken as UTC; sub-millisecond digits are dropped.
-    """
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.isoformat(timespec="milliseconds") + "Z"
+# Datetimes (parsed in dates.py) ----------------------------------------------------------------
 
 
 def _structure_datetime(value: object, _: object) -> datetime:
@@ -216,6 +161,11 @@ def _is_model(type_: Any) -> bool:
     )
 
 
+# The fast function behind each model's hook, for loops that call it directly. A hook that wraps
+# the model's (a keyword field's renaming) is not in here, so it is never bypassed.
+_fast_of_hook: dict[_Hook, Callable[[Any], Any]] = {}
+
+
 def _model_structure_factory(cls: type[Any]) -> _Hook:
     structure_fields = make_dict_structure_fn(cls, converter, extra_fields=override(omit=True))
     declared = frozenset(field.name for field in attrs.fields(cls)) - {"extra_fields"}
@@ -238,10 +188,11 @@ def _model_structure_factory(cls: type[Any]) -> _Hook:
     def structure_model_fast(value: object, _: object) -> Any:
         try:
             return fast(value)
-        except Exception:  # not the common shape: the detailed path decides
+        except Exception:  # not in the exact shape: the detailed path coerces or reports
             pass
         return structure_model(value, _)
 
+    _fast_of_hook[structure_model_fast] = fast
     return structure_model_fast
 
 
@@ -249,14 +200,53 @@ def _model_unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]
     return make_dict_unstructure_fn(cls, converter, extra_fields=override(omit=True))
 
 
-# The common shape of the models read in bulk skips the hooks above (see _fast_structure.py).
-_fast = FastStructurer(converter.get_structure_hook, parse_datetime, _from_javascript)
-
 converter.register_structure_hook_factory(_is_model, _model_structure_factory)
 converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factory)
 
 
-# Unions: `X | None`, and `Model | str` (an id or the object) -------------------------------------
+# References: any value gives a reference, so one odd nested object never fails a page --------
+
+_references: set[type[Any]] = set()
+
+
+def reference_model(cls: Any) -> None:
+    """Decode the model ``cls`` (fields ``str | None``, and ``extra_fields``) tolerantly: a
+    string is its ``id``; from an object, declared keys holding a string or ``null`` are read
+    and every other key is kept in ``extra_fields``; any other value is kept as
+    ``extra_fields["value"]``."""
+    declared = frozenset(field.name for field in attrs.fields(cls)) - {"extra_fields"}
+    fast = _fast.function(cls)
+
+    def structure_reference(value: object, _: object) -> Any:
+        if type(value) is dict:
+            try:
+                return fast(value)
+            except Exception:  # a declared key holding another type: kept aside below
+                pass
+        if isinstance(value, str):
+            return cls(id=value)
+        if not isinstance(value, dict):
+            return cls(extra_fields={"value": value})
+        known = {k: x for k, x in value.items() if k in declared and (x is None or type(x) is str)}
+        extra = {k: x for k, x in value.items() if k not in known}
+        return cls(**known, extra_fields=extra)
+
+    _references.add(cls)
+    converter.register_structure_hook(cls, structure_reference)
+
+
+# The objects already in the exact shape skip the hooks above (see fast.py).
+def _is_plain(cls: Any) -> bool:
+    hook = converter.get_structure_hook(cls)
+    return hook in _fast_of_hook or cls in _references
+
+
+_fast = FastStructurer(
+    converter.get_structure_hook, _is_plain, _references.__contains__, parse_javascript_datetime
+)
+
+
+# Unions: `X | None` -------------------------------------------------------------------------------
 
 
 def _is_nullable(type_: Any) -> bool:
@@ -276,31 +266,7 @@ def _nullable_hook_factory(type_: Any) -> _Hook:
     return structure_nullable
 
 
-def _is_id_or_model(type_: Any) -> bool:
-    members, _ = union_parts(type_)
-    return len(members) == 2 and str in members and any(_is_model(arg) for arg in members)
-
-
-def _id_or_model_hook_factory(type_: Any) -> _Hook:
-    members, nullable = union_parts(type_)
-    (model,) = (arg for arg in members if arg is not str)
-    structure_model = converter.get_structure_hook(model)
-    expected = f"an id string or a {model.__name__} object"
-
-    def structure_id_or_model(value: object, _: object) -> Any:
-        if isinstance(value, str):
-            return value
-        if isinstance(value, dict):
-            return structure_model(value, model)
-        if value is None and nullable:
-            return None
-        raise _ShapeError(f"expected {expected}, got {_describe(value)}")
-
-    return structure_id_or_model
-
-
 converter.register_structure_hook_factory(_is_nullable, _nullable_hook_factory)
-converter.register_structure_hook_factory(_is_id_or_model, _id_or_model_hook_factory)
 
 
 # Entry points ------------------------------------------------------------------------------------
@@ -331,15 +297,13 @@ def structure(data: object, cls: type[T], *, what: str) -> T:
 
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
-    fast = _fast.lookup(cls)
-    if fast is not None:
-        try:
-            fast_result: T = fast(data)
-            return fast_result
-        except Exception:  # the detailed path below structures or reports
-            pass
-    result: T = _decode(data, cls, cls.__name__, what)
-    return result
+    try:
+        result: T = converter.structure(data, cls)
+        return result
+    except Exception:  # decoded again below for a message naming every wrong field
+        pass
+    reported: T = _decode(data, cls, cls.__name__, what)
+    return reported
 
 
 def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
@@ -347,36 +311,40 @@ def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
 
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
-    fast = _fast.lookup(cls)
-    if fast is not None and type(data) is list:
-        try:
-            return [fast(item) for item in data]
-        except Exception:  # the detailed path below structures or reports
-            pass
-    result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
-    return result
+    if type(data) is not list:
+        result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
+        return result
+    return list(iter_structured(data, cls, what=what))
 
 
 def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
     """Decode the objects of a JSON array one at a time, as the caller asks for them.
 
-    The same models and the same errors as :func:`structure_list` (on any item the fast path
-    does not take, the whole array goes through the detailed path once, so a message names
-    the failing index), but each model exists only from the moment it is needed. A loop that
+    Each object takes the fast path when it is in the exact shape, and the detailed path alone
+    otherwise; one that does not decode raises the :class:`ResponseDecodeError` of the whole
+    array, naming its index. Each model exists only from the moment it is needed: a loop that
     handles one item and drops it keeps every model young, which saves the garbage collector
     most of its work on long lists.
     """
-    fast = _fast.lookup(cls)
-    if fast is None:
-        yield from structure_list(data, cls, what=what)
-        return
-    for index, item in enumerate(data):
+    hook = converter.get_structure_hook(cls)
+    fast = hook in _fast_of_hook
+    # One key-order lookup per run of items sharing an order (a page, as the server sends it).
+    order: tuple[Any, ...] = ()
+    structure_order = _fast.function(cls) if fast else None
+    for item in data:
         try:
-            model: T = fast(item)
-        except Exception:  # coerce or report as structure_list does, from this item on
-            items: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
-            yield from items[index:]
-            return
+            if not fast or type(item) is not dict:
+                raise Miss
+            keys = tuple(item)
+            if keys != order:
+                order, structure_order = keys, _fast.function_for(cls, keys)
+            model: T = structure_order(item)  # type: ignore[misc]
+        except Exception:  # not in the exact shape, or wrong
+            try:
+                model = hook(item, cls)
+            except Exception:
+                _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
+                raise  # pragma: no cover - the whole array cannot decode when one item did not
         yield model
 
 

@@ -6,10 +6,9 @@ from typing import Any, Literal
 import attrs
 
 from forwardemail_async._core.display import HtmlRepr
-from forwardemail_async._decode.lazy_defaults import LazyDefaults
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
-from ._domain import Domain
-from ._user import User
+from ._refs import DomainRef, UserRef
 
 __all__ = ["Alias", "AliasCredentials", "ErrorCodeIfDisabled", "VacationResponder"]
 
@@ -18,7 +17,7 @@ ErrorCodeIfDisabled = Literal[250, 421, 550]
 
 
 @attrs.frozen(kw_only=True)
-class VacationResponder(LazyDefaults, HtmlRepr):
+class VacationResponder(ExtraFieldsOnDemand, HtmlRepr):
     """The alias's automatic out-of-office reply; dates are absent when unset."""
 
     is_enabled: bool | None = None
@@ -30,9 +29,11 @@ class VacationResponder(LazyDefaults, HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class Alias(LazyDefaults, HtmlRepr):
-    """An alias on a domain. ``user`` and ``domain`` are full objects on create, small
-    ``{id, ...}`` objects in lists and retrieves, and may be bare id strings after an update."""
+class Alias(ExtraFieldsOnDemand, HtmlRepr):
+    """An alias on a domain. ``user`` and ``domain`` are references
+    (:class:`~forwardemail_async.models.UserRef`, :class:`~forwardemail_async.models.DomainRef`)
+    whatever shape the server sent them in: a full object on create, ``{id, ...}`` in lists
+    and retrieves, a bare id string after an update on the newest server."""
 
     id: str
     name: str
@@ -56,30 +57,26 @@ class Alias(LazyDefaults, HtmlRepr):
     vacation_responder: VacationResponder | None = None
     settings: dict[str, Any] | None = None
     locale: str | None = None
-    user: User | str | None = None
-    domain: Domain | str | None = None
+    user: UserRef | None = None
+    domain: DomainRef | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     extra_fields: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def user_id(self) -> str | None:
-        """The owner's id, whether ``user`` is an id string or an object."""
-        if isinstance(self.user, str) or self.user is None:
-            return self.user
-        return self.user.id
+        """The owner's id (``user.id``); ``None`` when the server did not send it."""
+        return None if self.user is None else self.user.id
 
     @property
     def domain_id(self) -> str | None:
-        """The domain's id, whether ``domain`` is an id string or an object."""
-        if isinstance(self.domain, str) or self.domain is None:
-            return self.domain
-        return self.domain.id
+        """The domain's id (``domain.id``); ``None`` when the server did not send it."""
+        return None if self.domain is None else self.domain.id
 
     @property
     def domain_name(self) -> str | None:
-        """The domain's name; ``None`` when only its id is known."""
-        return self.domain.name if isinstance(self.domain, Domain) else None
+        """The domain's name (``domain.name``); ``None`` when only its id is known."""
+        return None if self.domain is None else self.domain.name
 
     @property
     def address(self) -> str | None:
@@ -96,7 +93,7 @@ class Alias(LazyDefaults, HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class AliasCredentials(LazyDefaults, HtmlRepr):
+class AliasCredentials(HtmlRepr):
     """The answer of generate-password: the IMAP/SMTP username and the new password, which
     the server shows only once. The password is hidden in ``repr()`` and ``str()``."""
 

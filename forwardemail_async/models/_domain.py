@@ -6,9 +6,9 @@ from typing import Any, Literal
 import attrs
 
 from forwardemail_async._core.display import HtmlRepr
-from forwardemail_async._decode.lazy_defaults import LazyDefaults
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
-from ._user import User
+from ._refs import UserRef
 
 __all__ = ["DnsRecord", "Domain", "DomainInvite", "DomainMember", "MemberGroup", "SmtpDnsRecords"]
 
@@ -17,7 +17,7 @@ MemberGroup = Literal["admin", "user"]
 
 
 @attrs.frozen(kw_only=True)
-class DnsRecord(LazyDefaults, HtmlRepr):
+class DnsRecord(HtmlRepr):
     """One DNS record to publish: its host ``name`` and its ``value``."""
 
     name: str
@@ -26,7 +26,7 @@ class DnsRecord(LazyDefaults, HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class SmtpDnsRecords(LazyDefaults, HtmlRepr):
+class SmtpDnsRecords(HtmlRepr):
     """The DKIM, return-path and DMARC records needed for outbound SMTP."""
 
     dkim: DnsRecord
@@ -36,21 +36,24 @@ class SmtpDnsRecords(LazyDefaults, HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class DomainMember(LazyDefaults, HtmlRepr):
-    """A member of a domain; ``user`` is a user object, or only its id in nested domains."""
+class DomainMember(HtmlRepr):
+    """A member of a domain. ``user`` is a reference whatever shape the server sent (a user
+    object, or only its id in nested domains); an odd entry decodes with ``None`` fields
+    rather than failing the domain."""
 
-    user: User | str
-    group: str
+    user: UserRef | None = None
+    group: str | None = None
     object: str = "member"
     extra_fields: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
-class DomainInvite(LazyDefaults, HtmlRepr):
-    """A pending invitation to join a domain (the secret invite token is never returned)."""
+class DomainInvite(HtmlRepr):
+    """A pending invitation to join a domain (the secret invite token is never returned); an
+    odd entry decodes with ``None`` fields rather than failing the domain."""
 
-    email: str
-    group: str
+    email: str | None = None
+    group: str | None = None
     object: str = "invite"
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -58,7 +61,7 @@ class DomainInvite(LazyDefaults, HtmlRepr):
 
 
 @attrs.frozen(kw_only=True)
-class Domain(LazyDefaults, HtmlRepr):
+class Domain(ExtraFieldsOnDemand, HtmlRepr):
     """A domain on the account. Lists omit ``members`` and ``invites``, non-admins do not see
     the admin-only keys, and nested in an alias it may be only ``{id, name}``."""
 

@@ -6,13 +6,13 @@ from typing import Any
 import attrs
 
 from forwardemail_async._core.display import HtmlRepr
-from forwardemail_async._decode.lazy_defaults import LazyDefaults
+from forwardemail_async._decode.extra_fields import ExtraFieldsOnDemand
 
 __all__ = ["User"]
 
 
 @attrs.frozen(kw_only=True)
-class User(LazyDefaults, HtmlRepr):
+class User(ExtraFieldsOnDemand, HtmlRepr):
     """A Forward Email user. Nested in aliases and domain members it is often the small
     ``{id, email, display_name}`` shape, so everything but ``id`` is optional."""
 

@@ -1,0 +1,311 @@
+"""The fast path: small generated functions that build a model from JSON already in shape.
+
+cattrs' detailed path calls a hook per field and builds every model through its keyword-only
+``__init__``, several times the cost of decoding the JSON of a listed alias. For the common
+case, where every value already has its exact type, :class:`FastStructurer` generates flat
+functions per model. The server serialises each kind of document with its keys in one order,
+so there is one function per key order met (up to 16 per model): it unpacks ``o.values()``
+into locals, and then, field by field in declaration order,
+
+* takes the value from its position (a field absent from that order gets its default; an
+  order without a required field always goes to the detailed path),
+* checks it inline by exact type (``type(v) is str``) and stores it, with no call per field;
+  lists of scalars and ``dict[str, Any]`` values are kept as they are (the JSON is fresh and
+  nobody else holds it), dates in the server's ``2024-05-01T12:34:56.789Z`` shape are parsed
+  with one C call, nested models go through their own function,
+* and finally keeps unknown keys in ``extra_fields``.
+
+An order with many unknown keys (a full domain nested in an alias create answer), or past the
+16, goes to the one function per model that reads each field by name (``get("name")``).
+The generated code names fields, positions and namespace slots only, never a key from the
+server. For a listed alias's ``"domain": {"name": ..., "id": ...}`` it reads::
+
+    def structure_DomainRef_2_keys(o):
+        (v0, v1, ) = o.values()
+        self = _new(_builder)
+        v = v1
+        if type(v) is not str and v is not None:
+            raise _Miss
+        self.id = v
+        v = v0
+        if type(v) is not str and v is not None:
+            raise _Miss
+        self.name = v
+        self.__class__ = _cls
+        return self
+
+Anything else raises (:class:`Miss`, ``KeyError``, ...), and the caller decodes that object
+again with the detailed converter, which coerces (``"25"`` for an ``int``), tolerates (a bare
+id string for a reference) or reports the exact field path. So the fast path only has to be
+right when it returns; it never decides what is an error.
+
+One trick keeps the stores cheap: a frozen attrs class refuses attribute stores, and storing
+through ``object.__setattr__`` costs a C call per field. The function instead fills an
+instance of an unfrozen twin (:func:`_builder_class`: a subclass adding no slots, with
+``object``'s ``__setattr__``), so each store is a plain slot store, then sets ``__class__`` to
+the model, which Python allows because the layouts are identical. The twin never escapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Union, get_args, get_origin
+
+import attrs
+
+from .extra_fields import ExtraFieldsOnDemand
+
+__all__ = ["FastStructurer", "Miss", "union_parts"]
+
+FastFunction = Callable[[Any], Any]
+HookGetter = Callable[[Any], Callable[[Any, Any], Any]]
+
+_SCALARS = (str, int, bool, float)
+
+# Per model, how many key orders get a function of their own, and how many undeclared keys
+# such a function may name: both bound the code a server sending ever-new shapes can cause.
+_MAX_KEY_ORDERS = 16
+_MAX_UNKNOWN_KEYS = 16
+
+
+class Miss(Exception):  # noqa: N818 - a signal, not an error
+    """The value is not in the exact shape the fast path handles; use the detailed path."""
+
+
+def union_parts(type_: Any) -> tuple[tuple[Any, ...], bool]:
+    """The non-None members of a union and whether it admits None; ``((), False)`` if
+    ``type_`` is not a union."""
+    if get_origin(type_) not in (Union, types.UnionType):
+        return (), False
+    args = get_args(type_)
+    return tuple(arg for arg in args if arg is not types.NoneType), types.NoneType in args
+
+
+def _builder_class(cls: type[Any]) -> type[Any]:
+    """The unfrozen twin of the frozen slotted ``cls`` (see the module docstring). Python uses
+    its generic slot store only when both ``__setattr__`` and ``__delattr__`` are
+    ``object``'s."""
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": cls.__module__,
+    }
+    return type(f"{cls.__name__}Builder", (cls,), namespace)
+
+
+def _declared(cls: Any) -> frozenset[str]:
+    """The names of the fields of a model, without ``extra_fields``."""
+    return frozenset(field.name for field in attrs.fields(cls)) - {"extra_fields"}
+
+
+def _refuse(o: Any) -> Any:
+    """The function of a key order that lacks a required key: always the detailed path."""
+    raise Miss
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+class FastStructurer:
+    """Makes (once per model) and caches the fast functions.
+
+    ``hook_for`` gives the detailed cattrs hook, used for field types this module does not
+    check inline; ``is_plain`` tells the models whose hook is the fast function (not one that
+    wraps it, such as a keyword field's renaming), which may be nested inline;
+    ``is_reference`` tells the reference models (``DomainRef``, ``UserRef``), whose detailed
+    hook accepts any value; ``parse_javascript_datetime`` parses the exact
+    ``2024-05-01T12:34:56.789Z`` shape.
+    """
+
+    def __init__(
+        self,
+        hook_for: HookGetter,
+        is_plain: Callable[[Any], bool],
+        is_reference: Callable[[Any], bool],
+        parse_javascript_datetime: Callable[[str], datetime],
+    ) -> None:
+        self._hook_for = hook_for
+        self._is_plain = is_plain
+        self._is_reference = is_reference
+        self._parse_javascript_datetime = parse_javascript_datetime
+        self._made: dict[type[Any], FastFunction] = {}
+        self._by_keys: dict[type[Any], dict[tuple[Any, ...], FastFunction]] = {}
+        self._by_name: dict[type[Any], FastFunction] = {}
+
+    @staticmethod
+    def supports(cls: Any) -> bool:
+        """Whether ``cls`` is a slotted attrs model with ``extra_fields`` that is built only by
+        storing its fields (no validators, converters, init hooks or renamed arguments)."""
+        if not (isinstance(cls, type) and attrs.has(cls)) or "__slots__" not in cls.__dict__:
+            return False
+        if hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
+            return False
+        fields = attrs.fields(cls)
+        if "extra_fields" not in attrs.fields_dict(cls):
+            return False
+        return all(
+            field.validator is None
+            and field.converter is None
+            and field.init
+            and field.alias == field.name
+            for field in fields
+        )
+
+    def function(self, cls: type[Any]) -> FastFunction:
+        """The fast function of a supported model, made on first use: it looks the object's
+        key order up (see :meth:`function_for`) and calls that order's function."""
+        made = self._made.get(cls)
+        if made is None:
+            by_keys = self._by_keys.setdefault(cls, {})
+            make = self.function_for
+
+            def structure(o: Any) -> Any:
+                if type(o) is not dict:
+                    raise Miss
+                keys = tuple(o)
+                return (by_keys.get(keys) or make(cls, keys))(o)
+
+            made = self._made[cls] = structure
+        return made
+
+    def key_orders(self, cls: type[Any]) -> list[tuple[Any, ...]]:
+        """The key orders of ``cls`` that have a function of their own so far."""
+        return list(self._by_keys.get(cls, {}))
+
+    def function_for(self, cls: type[Any], keys: tuple[Any, ...]) -> FastFunction:
+        """The function for dicts whose keys are exactly ``keys``, in that order.
+
+        The server serialises each kind of document with its keys in one order, so a page of
+        aliases mostly shares one key order, and unpacking ``o.values()`` into locals is
+        cheaper than looking every field up by name. Each model keeps up to
+        ``_MAX_KEY_ORDERS`` of these; past that, or for an order with more than
+        ``_MAX_UNKNOWN_KEYS`` undeclared keys, the function that reads fields by name serves.
+        """
+        by_keys = self._by_keys.setdefault(cls, {})
+        made = by_keys.get(keys)
+        if made is not None:
+            return made
+        declared = _declared(cls)
+        unknown = sum(key not in declared for key in keys)
+        if unknown > _MAX_UNKNOWN_KEYS:
+            made = self._by_name.get(cls)
+            if made is None:
+                made = self._by_name[cls] = self._generate(cls, None)
+        else:
+            made = self._generate(cls, keys)
+        if len(by_keys) < _MAX_KEY_ORDERS:
+            by_keys[keys] = made
+        return made
+
+    def _generate(self, cls: type[Any], keys: tuple[Any, ...] | None) -> FastFunction:
+        """The function for one key order, or with ``keys=None`` the one reading by name."""
+        attrs.resolve_types(cls)
+        fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
+        namespace: dict[str, Any] = {
+            "_Miss": Miss,
+            "_new": object.__new__,
+            "_builder": _builder_class(cls),
+            "_cls": cls,
+            "_declared": _declared(cls),
+        }
+        position = {} if keys is None else {key: index for index, key in enumerate(keys)}
+        body = (
+            ["self = _new(_builder)", "get = o.get"] if keys is None else ["self = _new(_builder)"]
+        )
+        if keys:
+            body.insert(0, f"({''.join(f'v{index}, ' for index in range(len(keys)))}) = o.values()")
+        for index, field in enumerate(fields):
+            tag = f"_f{index}"
+            if field.name in position:
+                body.append(f"v = v{position[field.name]}")
+            elif field.default is attrs.NOTHING:
+                if keys is not None:
+                    return _refuse
+                body.append(f"v = o[{field.name!r}]")
+            elif keys is not None:  # absent from this order: the default, unchecked
+                default = field.default
+                namespace[tag + "_default"] = getattr(default, "factory", default)
+                call = "()" if isinstance(default, attrs.Factory) else ""  # type: ignore[arg-type]
+                body.append(f"self.{field.name} = {tag}_default{call}")
+                continue
+            elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                namespace[tag + "_default"] = field.default.factory
+                body += [f"v = get({field.name!r}, _Miss)", "if v is _Miss:"]
+                body.append(f"    v = {tag}_default()")
+            else:
+                namespace[tag + "_default"] = field.default
+                body.append(f"v = get({field.name!r}, {tag}_default)")
+            body += self._check(field.type, tag, namespace)
+            body.append(f"self.{field.name} = v")
+        if keys is None:  # a copy of the dict (in C) without the declared keys
+            empty = "pass" if issubclass(cls, ExtraFieldsOnDemand) else "self.extra_fields = {}"
+            body += ["if o.keys() <= _declared:", f"    {empty}", "else:"]
+            body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
+            body += [f"    pop({field.name!r}, None)" for field in fields]
+        else:
+            extra = [index for index, key in enumerate(keys) if key not in namespace["_declared"]]
+            namespace.update({f"_k{index}": keys[index] for index in extra})
+            if extra or not issubclass(cls, ExtraFieldsOnDemand):
+                body.append(f"self.extra_fields = {{{', '.join(f'_k{i}: v{i}' for i in extra)}}}")
+        body += ["self.__class__ = _cls", "return self"]
+        name = f"structure_{cls.__name__}" + ("" if keys is None else f"_{len(keys)}_keys")
+        source = "\n".join([f"def {name}(o):", *_indent(body)])
+        exec(compile(source, f"<fast structure {cls.__qualname__}>", "exec"), namespace)
+        function: FastFunction = namespace[name]
+        return function
+
+    def _check(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
+        """Statements that check the local ``v`` against ``type_`` and leave the structured
+        value in it, raising when it is not in the exact shape."""
+        members, nullable = union_parts(type_)
+        if nullable and len(members) == 1:
+            (inner,) = members
+            if inner in _SCALARS:  # one test when the value is set
+                return [f"if type(v) is not {inner.__name__} and v is not None:", "    raise _Miss"]
+            return ["if v is not None:", *_indent(self._check(inner, tag, namespace) or ["pass"])]
+        if type_ is Any or type_ is object:
+            return []
+        if type_ in _SCALARS:
+            return [f"if type(v) is not {type_.__name__}:", "    raise _Miss"]
+        if type_ is datetime:
+            namespace["_parse_date"] = self._parse_javascript_datetime
+            return [
+                'if type(v) is not str or len(v) != 24 or v[23] != "Z" or v[4:20:3] != "--T::.":',
+                "    raise _Miss",
+                "v = _parse_date(v)",
+            ]
+        origin, args = get_origin(type_), get_args(type_)
+        if origin is list and len(args) == 1:
+            (item,) = args
+            lines = ["if type(v) is not list:", "    raise _Miss"]
+            if item in _SCALARS:
+                lines += ["for x in v:", f"    if type(x) is not {item.__name__}:"]
+                return [*lines, "        raise _Miss"]
+            if self._nestable(item):
+                namespace[tag] = self.function(item)
+                return [*lines, f"v = [{tag}(x) for x in v]"]
+            if item is Any:
+                return lines
+        if origin is dict and args == (str, Any):
+            return ["if type(v) is not dict:", "    raise _Miss"]
+        if not self._nestable(type_):
+            namespace[tag], namespace[tag + "_type"] = self._hook_for(type_), type_
+            return [f"v = {tag}(v, {tag}_type)"]
+        # A nested model: the function of its key order, looked up inline (what
+        # function() does, without a call). A reference also takes a non-object value,
+        # through its detailed hook.
+        namespace[tag + "_orders"] = self._by_keys.setdefault(type_, {})
+        namespace[tag + "_make"] = functools.partial(self.function_for, type_)
+        nested = f"({tag}_orders.get(tuple(v)) or {tag}_make(tuple(v)))(v)"
+        if self._is_reference(type_):
+            namespace[tag], namespace[tag + "_type"] = self._hook_for(type_), type_
+            return [f"v = {nested} if type(v) is dict else {tag}(v, {tag}_type)"]
+        return ["if type(v) is not dict:", "    raise _Miss", f"v = {nested}"]
+
+    def _nestable(self, type_: Any) -> bool:
+        return self.supports(type_) and self._is_plain(type_)
