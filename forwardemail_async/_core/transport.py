@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import platform
 import weakref
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import aiohttp
 import attrs
-from yarl import URL
 
 from forwardemail_async._version import __version__
 
@@ -179,6 +179,21 @@ class Transport:
         read_back = None if hooks is None or not options.reconcile else hooks.read_back
         started = self.clock.monotonic()
         deadline_at = None if policy.deadline is None else started + policy.deadline
+        attempt_once = functools.partial(
+            send_once,
+            session,
+            self.gate,
+            self.clock,
+            method,
+            url,
+            route,
+            headers,
+            body,
+            timeout=options.timeout,
+            deadline_at=deadline_at,
+            client_timeout=self._client_timeout,
+            max_response_size=self.max_response_size,
+        )
         attempt = sent = 0
         unsure: ForwardEmailError | None = None  # the failure that left a create's outcome open
         while True:
@@ -191,26 +206,12 @@ class Transport:
                     url=route,
                 ) from unsure
             if pacing is None:
-                raw = await send_once(
-                    session,
-                    self.gate,
-                    self.clock,
-                    method,
-                    url,
-                    route,
-                    headers,
-                    body,
-                    timeout=options.timeout,
-                    deadline_at=deadline_at,
-                    # A policy that never retries fails fast instead of waiting out a spent window.
-                    max_wait=policy.max_retry_after if policy.max_retries else 0.0,
-                    client_timeout=self._client_timeout,
-                    max_response_size=self.max_response_size,
+                # A policy that never retries fails fast instead of waiting out a spent window.
+                raw = await attempt_once(
+                    max_wait=policy.max_retry_after if policy.max_retries else 0.0
                 )
             else:
-                raw = await self._paced_attempt(
-                    pacing, session, method, url, route, headers, body, options, deadline_at
-                )
+                raw = await self._paced_attempt(pacing, attempt_once)
             if isinstance(raw, Raw):
                 answer, lost = raw, None
                 seen = raw.headers
@@ -328,16 +329,7 @@ class Transport:
         await self.clock.sleep(outcome.delay)
 
     async def _paced_attempt(
-        self,
-        pacing: Pacing,
-        session: aiohttp.ClientSession,
-        method: str,
-        url: URL,
-        route: str,
-        headers: dict[str, str],
-        body: bytes | None,
-        options: RequestOptions,
-        deadline_at: float | None,
+        self, pacing: Pacing, attempt_once: Callable[..., Awaitable[Raw | APIConnectionError]]
     ) -> Raw | APIConnectionError:
         """One attempt when its start is the pacer's to decide; the pacer hears every end."""
         await pacing.wait_turn()
@@ -345,21 +337,7 @@ class Transport:
         answer: Mapping[str, str] | None = None
         status: int | None = None
         try:
-            raw = await send_once(
-                session,
-                self.gate,
-                self.clock,
-                method,
-                url,
-                route,
-                headers,
-                body,
-                timeout=options.timeout,
-                deadline_at=deadline_at,
-                max_wait=0.0,  # the pacer waits out spent windows itself
-                client_timeout=self._client_timeout,
-                max_response_size=self.max_response_size,
-            )
+            raw = await attempt_once(max_wait=0.0)  # the pacer waits out spent windows itself
             if isinstance(raw, Raw):
                 answer, status = raw.headers, raw.status
             return raw
