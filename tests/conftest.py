@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -94,6 +95,19 @@ def client_session(client: fe.ForwardEmail) -> aiohttp.ClientSession:
     session = client._requester.transport._session
     assert session is not None
     return session
+
+
+def client_tasks(before: set[asyncio.Task[Any]]) -> list[str]:
+    """Tasks started since ``before`` that run client code (the fake server's are ignored)."""
+    names = []
+    for task in asyncio.all_tasks() - before:
+        code = getattr(task.get_coro(), "cr_code", None)
+        where = code.co_filename if code is not None else ""
+        ours = "forwardemail_async" in where and "testing" not in where
+        aiohttp_client = ("aiohttp" in where and "web_" not in where) or "happyeyeballs" in where
+        if ours or aiohttp_client:
+            names.append(repr(task.get_coro()))
+    return names
 
 
 async def settle() -> None:

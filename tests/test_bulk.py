@@ -20,7 +20,7 @@ from forwardemail_async.testing import (
     Faults,
     RateLimits,
 )
-from tests.conftest import acquired_connections, client_session
+from tests.conftest import acquired_connections, client_session, client_tasks, settle
 
 DOMAIN = "example.com"
 
@@ -65,7 +65,11 @@ async def test_results_come_in_input_order_and_match_the_server(
     summary = batch.summary
     assert (summary.counts.created, summary.counts.exists, summary.total) == (39, 1, 40)
     assert summary.ok and not summary.cancelled and not summary.stopped_by_rate_limit
-    assert summary.requests == 40 == posts(fake)
+    # 40 creates, and before the third of them one GET that shows the global rate limiter
+    # (which the create answers hide, contract §3.3).
+    assert summary.requests == 41 == len(fake.requests)
+    assert posts(fake) == 40
+    assert [r.query for r in fake.requests if r.method == "GET"] == [{"limit": "1"}]
     assert "created 39, exists 1" in str(summary)
 
 
@@ -414,6 +418,79 @@ async def test_429_with_only_retry_after_waits_then_retries(
     assert result.status == "created"
     assert 40 <= clock.time() - started < 45
     assert [r.status for r in fake.requests] == [429, 200]
+
+
+# --- the scout: one request that shows the global limiter ---------------------------------
+
+
+def scouts(fake: FakeForwardEmail) -> int:
+    return sum(r.method == "GET" and r.query == {"limit": "1"} for r in fake.requests)
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+async def test_no_scout_when_at_most_two_creates_are_in_flight(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, concurrency: int
+) -> None:
+    summary = await client.aliases.create_many(DOMAIN, specs(6), concurrency=concurrency).run()
+    assert summary.counts.created == 6
+    assert [r.method for r in fake.requests] == ["POST"] * 6
+
+
+async def test_scout_goes_once_before_the_third_create(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    summary = await client.aliases.create_many(DOMAIN, specs(12), concurrency=8).run()
+    assert summary.counts.created == 12 and summary.requests == 13
+    methods = [r.method for r in fake.requests]
+    assert methods.count("GET") == scouts(fake) == 1
+    assert methods.index("GET") <= 2  # the first two creates may go before it
+
+
+async def test_a_failed_scout_leaves_the_run_to_its_items(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    """The scout is only read for its headers: a scout that fails every attempt changes
+    nothing for the items."""
+    fake.faults.script("503", count=50, method="GET")
+    summary = await client.aliases.create_many(DOMAIN, specs(6), concurrency=4).run()
+    assert summary.counts.created == 6 and summary.ok
+    assert sorted(server_names(fake)) == [f"user{i:05d}" for i in range(6)]
+    assert scouts(fake) == 5  # retried as a GET, up to the run's max_attempts
+
+
+async def test_a_scout_refused_for_longer_than_max_wait_stops_the_creates(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    """A scout answered 429 with a window ending past ``max_wait`` tells the run the global
+    window is spent: no create is sent into it."""
+    fake.rate_limits = RateLimits(global_max=3, global_window=3600)
+    summary = await client.aliases.create_many(DOMAIN, specs(8), concurrency=4, max_wait=60).run()
+    assert summary.counts.created == 2  # the two that went before the scout
+    assert summary.counts.not_attempted == 6 and summary.stopped_by_rate_limit
+    assert [r.status for r in fake.requests].count(429) == 0
+    assert posts(fake) == 2 and scouts(fake) == 1
+
+
+async def test_cancel_while_the_scout_hangs(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    """Cancelling the run wakes the creates waiting for a hung scout and cancels it: no
+    create goes out after the cancel, and no connection or task is left behind."""
+    fake.faults.script("hang", method="GET")
+    before = asyncio.all_tasks()
+    async with client.aliases.create_many(DOMAIN, specs(6), concurrency=4) as batch:
+        results = []
+        async for result in batch:
+            results.append(result)
+            if len(results) == 2:
+                while scouts(fake) == 0:
+                    await asyncio.sleep(0)
+                batch.cancel()
+    assert [r.status for r in results] == ["created"] * 2 + ["not_attempted"] * 4
+    assert posts(fake) == 2
+    await settle()
+    assert client_tasks(before) == []
+    assert acquired_connections(client_session(client)) == 0
 
 
 # --- update_many / delete_many -----------------------------------------------------------

@@ -29,7 +29,7 @@ import pytest
 import forwardemail_async as fe
 from forwardemail_async.testing import FakeForwardEmail, FakeServer, FakeUser
 
-from .conftest import acquired_connections, settle
+from .conftest import acquired_connections, client_tasks, settle
 
 DOMAIN = "example.com"
 LIST = f"/v1/domains/{DOMAIN}/aliases"
@@ -81,19 +81,6 @@ def _client(server: FakeServer, user: FakeUser, clock: fe.ManualClock, **kwargs:
     return fe.ForwardEmail(api_key=user.api_token, base_url=server.url, clock=clock, **kwargs)
 
 
-def _client_tasks(before: set[asyncio.Task[Any]]) -> list[str]:
-    """Tasks started since ``before`` that run client code (the fake server's are ignored)."""
-    names = []
-    for task in asyncio.all_tasks() - before:
-        code = getattr(task.get_coro(), "cr_code", None)
-        where = code.co_filename if code is not None else ""
-        ours = "forwardemail_async" in where and "testing" not in where
-        aiohttp_client = ("aiohttp" in where and "web_" not in where) or "happyeyeballs" in where
-        if ours or aiohttp_client:
-            names.append(repr(task.get_coro()))
-    return names
-
-
 async def _cancel_when(task: asyncio.Task[Any], reached: Callable[[], bool]) -> None:
     """Cancel ``task`` as soon as ``reached()`` holds (polled without timed sleeps)."""
     for _ in range(100_000):
@@ -115,7 +102,7 @@ async def _check_clean(
     assert acquired_connections(session) == 0
     gate = c._requester.transport.gate
     assert gate._semaphore._value == gate.max_concurrency
-    assert _client_tasks(before) == []
+    assert client_tasks(before) == []
 
 
 def _own_session(c: fe.ForwardEmail) -> aiohttp.ClientSession:

@@ -148,6 +148,10 @@ def create_many(
         description="create aliases",
     )
     ops = run.ops()
+    # With at most two creates in flight, a hidden global limit refuses at most two of
+    # them; the scout (see ``_pacer``) pays off only beyond that.
+    if min(run.concurrency, requester.transport.gate.max_concurrency) > 2:
+        run.pacer.scout = ops.scout
     # The first item of each name (``to_spec`` normalises names as the server compares them).
     # Only names are kept, so this grows with the number of distinct names, not with specs.
     first: dict[str, int] = {}

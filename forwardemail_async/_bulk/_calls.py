@@ -84,6 +84,7 @@ class Calls:
         path_params: Mapping[str, str],
         json: object = None,
         *,
+        query: Mapping[str, str] | None = None,
         read_back: ReadBack | None = None,
         stop_resends: bool = False,
     ) -> Response:
@@ -95,6 +96,7 @@ class Calls:
             method,
             route,
             path_params=path_params,
+            query=query,
             json=json,
             allow_non_idempotent_retry=False,
             hooks=CallHooks(pacing=pacing, read_back=read_back),

@@ -15,6 +15,7 @@ request: otherwise the read-back of the first could count the alias the other on
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Literal
@@ -48,6 +49,8 @@ from ._result import BulkResult, BulkStatus
 from ._spec import AliasSpec
 
 __all__ = ["AliasOps", "OnExists"]
+
+logger = logging.getLogger("forwardemail_async")
 
 
 OnExists = Literal["skip", "update", "fail"]
@@ -99,6 +102,17 @@ class AliasOps:
         return await self._calls.send(
             kind, method, route, params, json, read_back=read_back, stop_resends=stop_resends
         )
+
+    async def scout(self) -> None:
+        """Ask for one listed alias, only for the answer's headers: the run's pacer learns
+        the global limiter from them before its first create (see ``_pacer``). A failure
+        is left for the items themselves to meet and report."""
+        try:
+            await self._calls.send(
+                "other", "GET", ALIASES_PATH, {"domain": self._domain}, query={"limit": "1"}
+            )
+        except (ForwardEmailError, WindowClosedError, StoppedError) as exc:
+            logger.debug("bulk run: the rate-limit scout failed (%s)", type(exc).__name__)
 
     async def _retrieve(self, name: str) -> Alias:
         return alias_of(await self._send("other", "GET", name))

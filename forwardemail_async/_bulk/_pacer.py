@@ -4,10 +4,15 @@ Each kind of request ("create" POSTs, "other" requests) is bound to the server l
 on its answers (see :mod:`forwardemail_async._core.budget`, which estimates each window's end
 and counts the requests started in it). The "other" requests of an alias run meet only the
 global limiter, so a limiter seen on them bounds the creates too, although the create
-answers show only the create-alias limiter's headers. The run sends as fast as the budget
-allows, keeps its in-flight requests within the remaining budget, and when a window is spent
-pauses the whole client (the shared gate) until that window ends, or gives up on that kind of
-work if the wait is longer than ``max_wait``.
+answers show only the create-alias limiter's headers. So before its third create, a run
+sends one such request (the ``scout``): otherwise the global limiter would first show itself
+in a 429, by which time every create in flight would be refused. The first two go without
+waiting for it: at most two refusals are what the run tolerates in any window, and a run of
+one or two creates costs no extra request.
+
+The run sends as fast as the budget allows, keeps its in-flight requests within the
+remaining budget, and when a window is spent pauses the whole client (the shared gate) until
+that window ends, or gives up on that kind of work if the wait is longer than ``max_wait``.
 """
 
 from __future__ import annotations
@@ -57,12 +62,19 @@ class Pacer:
         # Awaited with the pause's end when a pause starts while none is under way: no item
         # finishes during a pause, so this is the run's only chance to report it in time.
         self.on_pause: Callable[[float], Awaitable[None]] | None = None
+        # Sent once, before the third request of the kinds whose answers hide the global
+        # limiter, unless an answer has shown that limiter already; see the module docstring.
+        self.scout: Callable[[], Awaitable[None]] | None = None
+        self._scouting: asyncio.Future[None] | None = None
+        self._unscouted = 2
 
     def stop(self) -> None:
         """The run is cancelled: wake every waiting request (it raises :class:`StoppedError`)."""
         self._stopped = True
         if self._sleeper is not None:
             self._sleeper.cancel()
+        if self._scouting is not None:
+            self._scouting.cancel()
         self._answered.set()
         self._answered = asyncio.Event()
 
@@ -89,6 +101,11 @@ class Pacer:
         under way, such as the read-back of an ambiguous create, and goes ahead).
         """
         waited = False
+        if kind not in _GLOBAL_ONLY:
+            if self._unscouted:
+                self._unscouted -= 1
+            else:
+                waited = await self._scout()
         while True:
             if kind in self._closed:
                 raise WindowClosedError(self._closed[kind])
@@ -114,6 +131,22 @@ class Pacer:
                 self._budget.start(kind)
                 self.requests += 1
                 return
+
+    async def _scout(self) -> bool:
+        """Send the scout once, unless the global limiter is known; every request that
+        arrives meanwhile waits for it. Whether this request waited."""
+        if self._scouting is None:
+            if self.scout is None or any(self._budget.knows(k) for k in _GLOBAL_ONLY):
+                return False
+            self._scouting = asyncio.ensure_future(self.scout())
+        elif self._scouting.done():
+            return False
+        # wait() rather than await: cancelling this request must not cancel the scout.
+        await asyncio.wait((self._scouting,))
+        error = None if self._scouting.cancelled() else self._scouting.exception()
+        if error is not None:
+            raise error
+        return True
 
     def finished(
         self, kind: str, sent: float, info: RateLimitInfo | None, *, status: int | None

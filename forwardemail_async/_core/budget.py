@@ -134,6 +134,10 @@ class RateBudget:
         """Whether anything is known that could hold a request back."""
         return bool(self._limiters) or self.cooldown_until > 0
 
+    def knows(self, kind: Hashable) -> bool:
+        """Whether an answer to a ``kind`` request has shown a limiter's headers."""
+        return any(kind in limiter.kinds for limiter in self._limiters.values())
+
     def _applies(self, limiter: _Limiter, kind: Hashable) -> bool:
         if kind in limiter.kinds:
             return True
