@@ -82,33 +82,26 @@ def _floor(requests: int, limit: int = 60, window: float = 4) -> float:
 
 
 @pytest.mark.parametrize("max_concurrency", [10, 64])
+@pytest.mark.parametrize("count", [180, 170])
 async def test_bulk_paces_to_a_hidden_global_limit_without_a_stampede(
-    fake: FakeForwardEmail, user: FakeUser, clock: NetworkClock, max_concurrency: int
+    fake: FakeForwardEmail, user: FakeUser, clock: NetworkClock, max_concurrency: int, count: int
 ) -> None:
-    """The issue's run: 180 creates against a global limit of 60 per 4 s."""
+    """The issue's run (180 creates against a global limit of 60 per 4 s), and 170.
+
+    Before its third create the run asks for one listed alias, whose answer shows the global
+    limiter: from then on it knows each window's budget, and nothing is refused. That one
+    request counts in the window too: 180 creates and it need a fourth window, at 12 s
+    (180 alone would end in the third, at 8 s, but a client that does not spend it is refused
+    every request in flight when the hidden limit is first met); 170 end at the 8 s floor.
+    """
     fake.add_domain(user, DOMAIN)
     fake.rate_limits = RateLimits(global_max=60, global_window=4)
-    elapsed = await _create_many(fake, user, clock, 180, max_concurrency)
+    elapsed = await _create_many(fake, user, clock, count, max_concurrency)
     refused = [i for i, r in enumerate(fake.requests) if r.status == 429]
-    # Before its third create the run asks for one listed alias, whose answer shows the
-    # global limiter: from then on it knows the window's budget, so nothing is refused.
     assert [(r.method, r.query) for r in fake.requests[:3]].count(("GET", {"limit": "1"})) == 1
-    assert len(fake.requests) == 181 and refused == [], refused
-    # That one request is a request of the window: 181 need a fourth window, at 12 s. The
-    # 180 creates alone would have finished in the third, at 8 s; a client that does not
-    # spend it is refused the requests in flight when the hidden limit is first met.
-    assert _floor(181) <= elapsed <= _floor(181) * 1.15, clock.sleeps
-
-
-@pytest.mark.parametrize("max_concurrency", [10, 64])
-async def test_bulk_finishes_at_the_floor_when_the_scout_fits_the_windows(
-    fake: FakeForwardEmail, user: FakeUser, clock: NetworkClock, max_concurrency: int
-) -> None:
-    fake.add_domain(user, DOMAIN)
-    fake.rate_limits = RateLimits(global_max=60, global_window=4)
-    elapsed = await _create_many(fake, user, clock, 170, max_concurrency)
-    assert [r.status for r in fake.requests].count(429) == 0
-    assert _floor(180) <= elapsed <= _floor(180) * 1.15, clock.sleeps
+    assert len(fake.requests) == count + 1 and refused == [], refused
+    floor = _floor(count + 1)
+    assert floor <= elapsed <= floor * 1.15, clock.sleeps
 
 
 async def test_client_keeps_within_the_announced_remaining_budget(
