@@ -10,11 +10,12 @@ back as a :class:`~forwardemail_async.BadRequestError` with its own message.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 
 __all__ = [
     "SPLIT_RE",
+    "Encoder",
     "check_bool",
     "check_choice",
     "check_headers",
@@ -28,6 +29,11 @@ __all__ = [
     "query_params",
     "required_str",
 ]
+
+Encoder = Callable[[object, str], object]
+"""Turns an argument's value into what is sent (for a query parameter, ``None`` leaves it
+out); raises ``TypeError``/``ValueError`` naming the argument (the ``str``) for a bad value.
+The list routes' filters and the request schemas' fields each declare one."""
 
 SPLIT_RE = re.compile(r"[\s,]+")
 

@@ -13,15 +13,11 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from .params import query_params
+from .params import Encoder, query_params
 
-__all__ = ["Check", "Filter", "ListRoute"]
+__all__ = ["Filter", "ListRoute"]
 
 T = TypeVar("T")
-
-Check = Callable[[object, str], object]
-"""Turns a keyword argument's value into what is sent (``None``: leave the parameter out);
-raises ``TypeError``/``ValueError`` naming the argument for a bad value."""
 
 
 @attrs.frozen
@@ -30,7 +26,7 @@ class Filter:
     and encoding, and its name on the wire (the argument's name unless ``param`` says)."""
 
     argument: str
-    check: Check
+    check: Encoder
     param: str = attrs.field(default=attrs.Factory(lambda self: self.argument, takes_self=True))
 
 

@@ -21,11 +21,11 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
+from forwardemail_async._core.params import Encoder
+
 __all__ = ["Column", "Encoder", "Field", "Schema"]
 
 Model = TypeVar("Model")
-# Checks a value's type and returns its JSON form; the str is the argument's name (for errors).
-Encoder = Callable[[object, str], object]
 
 
 def _same(value: object) -> object:
