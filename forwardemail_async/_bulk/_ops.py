@@ -2,10 +2,10 @@
 
 Exactly once: a create whose outcome is unknown (timeout, connection lost after sending, 5xx,
 an unreadable 2xx) is never blindly repeated. The transport's loop reads the alias back by
-name (``_readback``, the same read-back as ``aliases.create``) and the item is decided from
-what the server holds: absent, so POST again; present with our values and created since this
-item started, so it was ours ("created"); otherwise it was already there, and ``on_exists``
-decides. The server refuses a second alias with the same name, so a name can
+name (``resources/alias_readback.py``, the same read-back as ``aliases.create``) and the item
+is decided from what the server holds: absent, so POST again; present with our values and
+created since this item started, so it was ours ("created"); otherwise it was already there,
+and ``on_exists`` decides. The server refuses a second alias with the same name, so a name can
 never be duplicated; the read-back is what keeps the report true.
 
 Within one ``create_many`` run, a name given again (after trimming and lowercasing, as the
@@ -41,10 +41,10 @@ from forwardemail_async.resources._schema.aliases import (
     ALIASES_PATH,
     alias_matches,
 )
+from forwardemail_async.resources.alias_readback import alias_of, alias_read_back
 
 from ._calls import Calls
 from ._pacer import StoppedError, WindowClosedError
-from ._readback import alias_of, alias_read_back
 from ._result import BulkResult, BulkStatus
 from ._spec import AliasSpec
 

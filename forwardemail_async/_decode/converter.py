@@ -1,36 +1,29 @@
-"""The one cattrs converter that turns API JSON into models, and models back into JSON.
+"""The entry points of decoding: JSON answers into models, and models back into JSON.
 
-Decoding is tolerant where the server is loose and strict where the shape is wrong:
+Every model goes through one shared cattrs converter (``detailed.py`` builds it and says how it
+decodes). Importing cattrs and building the converter cost more than the rest of
+``client.aliases``, so this module, which every service imports, loads ``detailed.py`` only on
+the first decode or encode (or the first read of :data:`converter`). Models that change how
+the converter treats them (``reference_model``, ``keyword_field``) say so with
+:func:`when_built`, and their setup runs when the converter is built.
 
-* keys a model does not declare are kept in its ``extra_fields``, never dropped, and never sent
-  back by :func:`unstructure`;
-* enum-like values are plain strings, so a new value from the server never fails;
-* ``null`` gives ``None`` for optional fields; ``"25"`` is accepted for an ``int`` and ``25`` for
-  a ``str`` (``smtp_port`` is a string on the server);
-* a reference model (:func:`reference_model`: ``DomainRef``, ``UserRef``) takes any value: an
-  object, a bare id string, an object without an ``id``; it never fails the object around it;
-* anything else (a list where an object is expected, a missing ``id``) raises
-  :class:`~forwardemail_async.ResponseDecodeError` naming the model and the field path.
-
-Objects already in the exact shape take the fast path (``fast.py``) instead of the hooks here.
+Objects already in the exact shape take the fast path (``fast.py``) instead of cattrs' hooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from typing import Any, TypeVar, get_origin
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-import cattrs
-from cattrs.cols import list_structure_factory, mapping_structure_factory
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from cattrs.v import format_exception, transform_error
+from .dates import format_datetime, parse_datetime
+from .fast import Miss
 
-from forwardemail_async._core.errors import ResponseDecodeError
+if TYPE_CHECKING:
+    import attrs
+    import cattrs
 
-from .dates import format_datetime, parse_datetime, parse_javascript_datetime
-from .fast import FastStructurer, Miss, union_parts
+    from .fast import FastStructurer
 
 __all__ = [
     "converter",
@@ -41,172 +34,69 @@ __all__ = [
     "structure",
     "structure_list",
     "unstructure",
+    "when_built",
 ]
 
 T = TypeVar("T")
-_Hook = Callable[[Any, Any], Any]
+Setup = Callable[["cattrs.Converter"], None]
 
-# How many field errors a ResponseDecodeError message lists before summarising the rest.
-_MAX_REPORTED_ERRORS = 5
+converter: cattrs.Converter
+"""The shared cattrs converter, built on first use (``detailed.py``)."""
 
-converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
+# Set by _build() from detailed.py; the functions below reach them only after _build() ran.
+_converter: cattrs.Converter | None = None
+_fast: FastStructurer
+_fast_of_hook: dict[Callable[[Any, Any], Any], Callable[[Any], Any]]
+_decode: Callable[[object, Any, str, str], Any]
 
+# What the models asked of the converter (when_built) before it existed, in that order.
+_setups: list[Setup] = []
 
-class _ShapeError(ValueError):
-    """A JSON value of the wrong kind; its message is shown as is in ResponseDecodeError."""
-
-
-def _describe(value: object) -> str:
-    """A short JSON-flavoured description of a value for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+# Names of detailed.py that tests and tools may read here (they build the converter).
+_FROM_DETAILED = frozenset({"_is_plain", "_references"})
 
 
-# Datetimes (parsed in dates.py) ----------------------------------------------------------------
+def _build() -> cattrs.Converter:
+    """Import ``detailed.py`` (cattrs and the converter), then run the models' setups."""
+    global converter, _converter, _fast, _fast_of_hook, _decode
+    if _converter is not None:
+        return _converter
+    from . import detailed
+
+    _fast, _fast_of_hook, _decode = detailed.fast, detailed.fast_of_hook, detailed.decode
+    while _setups:  # a setup may ask for another (a model imported by a model)
+        _setups.pop(0)(detailed.converter)
+    converter = _converter = detailed.converter
+    return converter
 
 
-def _structure_datetime(value: object, _: object) -> datetime:
-    if isinstance(value, str):
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            pass
-    raise _ShapeError(f"expected an ISO-8601 date-time string, got {_describe(value)}")
+def __getattr__(name: str) -> Any:
+    """Build the converter when its name (or another of ``detailed.py``) is first read."""
+    if name == "converter" or name in {"_fast", "_fast_of_hook"}:
+        _build()
+        return globals()[name]
+    if name in _FROM_DETAILED:
+        _build()
+        from . import detailed
+
+        return getattr(detailed, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-converter.register_structure_hook(datetime, _structure_datetime)
-converter.register_unstructure_hook(datetime, format_datetime)
-
-
-# Scalars: accept what the server types loosely, refuse the wrong kind ----------------------------
-
-
-def _structure_str(value: object, _: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise _ShapeError(f"expected a string, got {_describe(value)}")
-
-
-def _structure_int(value: object, _: object) -> int:
-    if type(value) is int:
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            pass
-    elif isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise _ShapeError(f"expected an integer, got {_describe(value)}")
-
-
-def _structure_bool(value: object, _: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise _ShapeError(f"expected true or false, got {_describe(value)}")
-
-
-converter.register_structure_hook(str, _structure_str)
-converter.register_structure_hook(int, _structure_int)
-converter.register_structure_hook(bool, _structure_bool)
-
-
-# Containers: cattrs would turn a string into a list of characters -------------------------------
-
-
-def _is_container(type_: Any) -> bool:
-    return get_origin(type_) in (list, dict)
-
-
-def _container_hook_factory(type_: Any) -> _Hook:
-    origin = get_origin(type_)
-    if origin is list:
-        structure_items, expected = list_structure_factory(type_, converter), "an array"
+def when_built(setup: Setup) -> None:
+    """Run ``setup(converter)`` once the shared converter exists: now if it does, or else
+    when it is built, in the order the setups were given (model modules call this when they
+    are imported)."""
+    if _converter is not None:
+        setup(_converter)
     else:
-        # Not converter.gen_structure_mapping: it also registers the bare mapping function as a
-        # direct hook, which wins over this wrapper as soon as anything clears the hook cache
-        # (any model decoded for the first time with a new dict type does).
-        structure_items = mapping_structure_factory(
-            type_, converter, dict, detailed_validation=converter.detailed_validation
-        )
-        expected = "an object"
-
-    def structure_container(value: object, _: object) -> Any:
-        if not isinstance(value, origin):
-            raise _ShapeError(f"expected {expected}, got {_describe(value)}")
-        return structure_items(value, type_)
-
-    return structure_container
+        _setups.append(setup)
 
 
-converter.register_structure_hook_factory(_is_container, _container_hook_factory)
+def _register_reference(cls: Any, _: cattrs.Converter) -> None:
+    from . import detailed
 
-
-# Models: unknown keys go to extra_fields, which are never unstructured ---------------------------
-
-
-def _is_model(type_: Any) -> bool:
-    return (
-        isinstance(type_, type) and attrs.has(type_) and "extra_fields" in attrs.fields_dict(type_)
-    )
-
-
-# The fast function behind each model's hook, for loops that call it directly. A hook that wraps
-# the model's (a keyword field's renaming) is not in here, so it is never bypassed.
-_fast_of_hook: dict[_Hook, Callable[[Any], Any]] = {}
-
-
-def _model_structure_factory(cls: type[Any]) -> _Hook:
-    structure_fields = make_dict_structure_fn(cls, converter, extra_fields=override(omit=True))
-    declared = frozenset(field.name for field in attrs.fields(cls)) - {"extra_fields"}
-    name = cls.__name__
-
-    def structure_model(value: object, _: object) -> Any:
-        if not isinstance(value, dict):
-            raise _ShapeError(f"expected a {name} object, got {_describe(value)}")
-        model = structure_fields(value, cls)
-        if not value.keys() <= declared:
-            model.extra_fields.update(
-                {key: item for key, item in value.items() if key not in declared}
-            )
-        return model
-
-    if not _fast.supports(cls):
-        return structure_model
-    fast = _fast.function(cls)
-
-    def structure_model_fast(value: object, _: object) -> Any:
-        try:
-            return fast(value)
-        except Exception:  # not in the exact shape: the detailed path coerces or reports
-            pass
-        return structure_model(value, _)
-
-    _fast_of_hook[structure_model_fast] = fast
-    return structure_model_fast
-
-
-def _model_unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    return make_dict_unstructure_fn(cls, converter, extra_fields=override(omit=True))
-
-
-converter.register_structure_hook_factory(_is_model, _model_structure_factory)
-converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factory)
-
-
-# References: any value gives a reference, so one odd nested object never fails a page --------
-
-_references: set[type[Any]] = set()
+    detailed.reference_model(cls)
 
 
 def reference_model(cls: Any) -> None:
@@ -214,81 +104,7 @@ def reference_model(cls: Any) -> None:
     string is its ``id``; from an object, declared keys holding a string or ``null`` are read
     and every other key is kept in ``extra_fields``; any other value is kept as
     ``extra_fields["value"]``."""
-    declared = frozenset(field.name for field in attrs.fields(cls)) - {"extra_fields"}
-    fast = _fast.function(cls)
-
-    def structure_reference(value: object, _: object) -> Any:
-        if type(value) is dict:
-            try:
-                return fast(value)
-            except Exception:  # a declared key holding another type: kept aside below
-                pass
-        if isinstance(value, str):
-            return cls(id=value)
-        if not isinstance(value, dict):
-            return cls(extra_fields={"value": value})
-        known = {k: x for k, x in value.items() if k in declared and (x is None or type(x) is str)}
-        extra = {k: x for k, x in value.items() if k not in known}
-        return cls(**known, extra_fields=extra)
-
-    _references.add(cls)
-    converter.register_structure_hook(cls, structure_reference)
-
-
-# The objects already in the exact shape skip the hooks above (see fast.py).
-def _is_plain(cls: Any) -> bool:
-    hook = converter.get_structure_hook(cls)
-    return hook in _fast_of_hook or cls in _references
-
-
-_fast = FastStructurer(
-    converter.get_structure_hook, _is_plain, _references.__contains__, parse_javascript_datetime
-)
-
-
-# Unions: `X | None` -------------------------------------------------------------------------------
-
-
-def _is_nullable(type_: Any) -> bool:
-    return len(union_parts(type_)[0]) == 1
-
-
-def _nullable_hook_factory(type_: Any) -> _Hook:
-    (inner,), _ = union_parts(type_)
-    structure_inner = converter.get_structure_hook(inner)
-
-    def structure_nullable(value: object, _: object) -> Any:
-        # The common case, a value already of the exact type (str, int, bool), costs no call.
-        if value is None or type(value) is inner:
-            return value
-        return structure_inner(value, inner)
-
-    return structure_nullable
-
-
-converter.register_structure_hook_factory(_is_nullable, _nullable_hook_factory)
-
-
-# Entry points ------------------------------------------------------------------------------------
-
-
-def _format_error(exc: BaseException, type_: type | None) -> str:
-    if isinstance(exc, _ShapeError):
-        return str(exc)
-    return format_exception(exc, type_)
-
-
-def _decode(data: object, type_: Any, label: str, what: str) -> Any:
-    try:
-        return converter.structure(data, type_)
-    except Exception as exc:
-        errors = transform_error(exc, format_exception=_format_error)
-        shown = "; ".join(errors[:_MAX_REPORTED_ERRORS])
-        if len(errors) > _MAX_REPORTED_ERRORS:
-            shown += f"; and {len(errors) - _MAX_REPORTED_ERRORS} more"
-        raise ResponseDecodeError(
-            f"{what}: the response does not match {label}: {shown}", body=data
-        ) from exc
+    when_built(partial(_register_reference, cls))
 
 
 def structure(data: object, cls: type[T], *, what: str) -> T:
@@ -298,7 +114,7 @@ def structure(data: object, cls: type[T], *, what: str) -> T:
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
     try:
-        result: T = converter.structure(data, cls)
+        result: T = (_converter or _build()).structure(data, cls)
         return result
     except Exception:  # decoded again below for a message naming every wrong field
         pass
@@ -312,6 +128,7 @@ def structure_list(data: object, cls: type[T], *, what: str) -> list[T]:
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
     if type(data) is not list:
+        _converter or _build()
         result: list[T] = _decode(data, list[cls], f"list[{cls.__name__}]", what)  # type: ignore[valid-type]
         return result
     return list(iter_structured(data, cls, what=what))
@@ -326,7 +143,7 @@ def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
     handles one item and drops it keeps every model young, which saves the garbage collector
     most of its work on long lists.
     """
-    hook = converter.get_structure_hook(cls)
+    hook = (_converter or _build()).get_structure_hook(cls)
     fast = hook in _fast_of_hook
     # One key-order lookup per run of items sharing an order (a page, as the server sends it).
     order: tuple[Any, ...] = ()
@@ -351,5 +168,5 @@ def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
 def unstructure(obj: attrs.AttrsInstance) -> dict[str, Any]:
     """The JSON-ready dict of a model: every declared field, dates as ``...Z``, no
     ``extra_fields``."""
-    result: dict[str, Any] = converter.unstructure(obj)
+    result: dict[str, Any] = (_converter or _build()).unstructure(obj)
     return result

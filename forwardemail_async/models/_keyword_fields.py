@@ -4,10 +4,16 @@ The attribute carries a trailing underscore (``from_``); :func:`keyword_field` r
 around the converter's generic model hooks, on the way in and on the way out.
 """
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from __future__ import annotations
 
-from forwardemail_async._decode.converter import converter
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from forwardemail_async._decode.converter import when_built
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["keyword_field"]
 
@@ -15,7 +21,12 @@ T = TypeVar("T")
 
 
 def keyword_field(cls: type[T], attribute: str) -> None:
-    """Make ``cls.<attribute>`` (e.g. ``from_``) read and write the JSON key ``from``."""
+    """Make ``cls.<attribute>`` (e.g. ``from_``) read and write the JSON key ``from`` (once
+    the shared converter is built, on the first decode)."""
+    when_built(partial(_rename_key, cls, attribute))
+
+
+def _rename_key(cls: type[T], attribute: str, converter: cattrs.Converter) -> None:
     key = attribute.removesuffix("_")
     structure_generic = converter.get_structure_hook(cls)
     unstructure_generic: Callable[[Any], dict[str, Any]] = converter.get_unstructure_hook(cls)

@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
-from typing import Literal, get_args, overload
+from typing import TYPE_CHECKING, Literal, get_args, overload
 
-from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
-from forwardemail_async._bulk import create_many as _create_many
-from forwardemail_async._bulk import delete_many as _delete_many
-from forwardemail_async._bulk import update_many as _update_many
-from forwardemail_async._bulk._readback import create_alias_once
 from forwardemail_async._core.pagination import AsyncPaginator
 from forwardemail_async._core.params import (
     check_bool,
@@ -25,7 +20,12 @@ from forwardemail_async._core.urls import alias_path, domain_segment
 from forwardemail_async.models import Alias, AliasCredentials, ErrorCodeIfDisabled
 
 from ._schema.aliases import ALIAS_FIELDS, ALIAS_PATH, ALIASES_PATH
-from .sieve import AliasSieveScriptsService
+from .alias_readback import create_alias_once
+
+if TYPE_CHECKING:  # imported where first used: bulk runs and Sieve scripts are rarer than aliases
+    from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg
+
+    from .sieve import AliasSieveScriptsService
 
 __all__ = ["AliasSort", "AliasesService", "SearchFilter"]
 
@@ -62,11 +62,20 @@ class AliasesService(Service):
     ``sieve_scripts`` manages an alias's Sieve filters with the API key.
     """
 
-    __slots__ = ("sieve_scripts",)
+    __slots__ = ("_sieve_scripts",)
 
     def __init__(self, requester: Requester) -> None:
         super().__init__(requester)
-        self.sieve_scripts = AliasSieveScriptsService(requester)
+        self._sieve_scripts: AliasSieveScriptsService | None = None
+
+    @property
+    def sieve_scripts(self) -> AliasSieveScriptsService:
+        """An alias's Sieve filters, managed with the API key (created on first access)."""
+        if self._sieve_scripts is None:
+            from .sieve import AliasSieveScriptsService
+
+            self._sieve_scripts = AliasSieveScriptsService(self._requester)
+        return self._sieve_scripts
 
     def list(
         self,
@@ -214,7 +223,9 @@ class AliasesService(Service):
         rest is reported ``not_attempted`` with the time it could be done. ``progress``: a
         callback taking a :class:`BulkProgress`, or ``True`` for a tqdm bar. See docs/bulk.md.
         """
-        return _create_many(
+        from forwardemail_async._bulk import create_many
+
+        return create_many(
             self._requester,
             domain,
             specs,
@@ -241,7 +252,9 @@ class AliasesService(Service):
         Fields left out keep their values (as with :meth:`update`); an absent alias is a
         ``failed`` result carrying the :class:`NotFoundError`.
         """
-        return _update_many(
+        from forwardemail_async._bulk import update_many
+
+        return update_many(
             self._requester,
             domain,
             specs,
@@ -263,7 +276,9 @@ class AliasesService(Service):
     ) -> BulkBatch:
         """Delete many aliases (ids, names or :class:`Alias` objects), like
         :meth:`create_many`; an alias that is already gone is reported ``not_found``."""
-        return _delete_many(
+        from forwardemail_async._bulk import delete_many
+
+        return delete_many(
             self._requester,
             domain,
             aliases,

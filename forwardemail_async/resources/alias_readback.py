@@ -1,5 +1,6 @@
 """Reading an alias back by name after an ambiguous create: the one implementation that
-``aliases.create`` and ``create_many`` share.
+``aliases.create`` and ``create_many`` share. It lives beside the service rather than in
+``_bulk/`` so that ``client.aliases`` loads the bulk machinery only when a bulk call needs it.
 
 The server keeps alias names unique per domain, so after a failure that may or may not have
 created the alias (a 5xx after sending, a lost connection, a timeout, a cut answer) the alias
