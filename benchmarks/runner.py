@@ -286,7 +286,10 @@ def _imports(sizes: Sizes, clients: Sequence[str]) -> list[Row]:
     """Fresh interpreters, interleaved; the median sample of each statement is kept."""
     statements = _import_statements(clients)
     samples: dict[str, list[Row]] = {name: [] for name in statements}
-    env = {**os.environ, "PYTHONPATH": str(_ROOT)}
+    # The first round writes the bytecode caches, as installing a package does, even where
+    # PYTHONDONTWRITEBYTECODE is set: otherwise every round would compile this library's source.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(_ROOT)
     for sample in range(sizes.import_samples + 1):
         for name, statement in statements.items():
             probe = _IMPORT_PROBE.format(statement=statement)

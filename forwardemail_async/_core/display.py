@@ -10,7 +10,6 @@ first and the ones that are unset, false, zero or empty fold away in a ``<detail
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, cast
@@ -185,4 +184,6 @@ def _cut(text: str) -> str:
 
 def escape(text: str) -> str:
     """``text`` safe inside an element or a quoted attribute."""
+    import html  # on the first display: the client imports this module, few programs display
+
     return html.escape(text, quote=True)

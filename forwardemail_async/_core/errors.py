@@ -7,7 +7,6 @@ reached the server, which is what decides whether a POST is safe to repeat.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -281,16 +280,19 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     429: RateLimitError,
 }
 
-_TAG_RE = re.compile(r"<[^>]+>")
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_SPACE_RE = re.compile(r"\s+")
+# Compiled (and cached by ``re``) on first use: HTML error pages are rare, imports are not.
+_TAG = r"<[^>]+>"
+_TITLE = r"<title[^>]*>(.*?)</title>"
+_SPACE = r"\s+"
 
 
 def _message_from_html(text: str) -> str:
     """The title of an HTML error page (e.g. a proxy's 502), else its text, shortened."""
-    match = _TITLE_RE.search(text)
-    raw = match.group(1) if match else _TAG_RE.sub(" ", text)
-    return _shorten(html.unescape(_SPACE_RE.sub(" ", raw)).strip())
+    import html
+
+    match = re.search(_TITLE, text, re.IGNORECASE | re.DOTALL)
+    raw = match.group(1) if match else re.sub(_TAG, " ", text)
+    return _shorten(html.unescape(re.sub(_SPACE, " ", raw)).strip())
 
 
 def _shorten(text: str) -> str:

@@ -30,8 +30,9 @@ __all__ = [
 # delta-seconds. No real delay is 31 years long, so the two cannot be confused.
 _EPOCH_THRESHOLD = 1_000_000_000
 
-_LINK_ENTRY_RE = re.compile(r"<([^>]*)>\s*((?:;\s*[^,;<]*)*)")
-_REL_RE = re.compile(r"""rel\s*=\s*"?([^";,]+)"?""", re.IGNORECASE)
+# Compiled on the first Link header (and cached by ``re``), not at import.
+_LINK_ENTRY = r"<([^>]*)>\s*((?:;\s*[^,;<]*)*)"
+_REL = r"""rel\s*=\s*"?([^";,]+)"?"""
 
 
 @attrs.frozen(kw_only=True)
@@ -97,11 +98,11 @@ def parse_link_header(value: str | None) -> dict[str, str]:
     links: dict[str, str] = {}
     if not value:
         return links
-    for match in _LINK_ENTRY_RE.finditer(value):
+    for match in re.finditer(_LINK_ENTRY, value):
         url = match.group(1).strip()
         if url.endswith(")") and url.count("(") < url.count(")"):
             url = url[:-1]
-        for rel_match in _REL_RE.finditer(match.group(2)):
+        for rel_match in re.finditer(_REL, match.group(2), re.IGNORECASE):
             for rel in rel_match.group(1).split():
                 links.setdefault(rel.lower(), url)
     return links

@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
-import backoff
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -94,6 +93,8 @@ class RetryPolicy:
 
     def backoff_delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Full-jitter exponential wait before retry number ``attempt`` (1-based)."""
+        import backoff  # on the first retry: importing it costs more than this module
+
         waits = backoff.expo(
             base=self.multiplier, factor=self.initial_delay, max_value=self.max_delay
         )

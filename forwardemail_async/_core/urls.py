@@ -194,9 +194,9 @@ def build_url(base: str, path: str, query: Mapping[str, str] | None = None) -> U
     return url
 
 
-_HOST_RE = re.compile(
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?"
-)
+# Compiled on the first base URL other than the default (and cached by ``re``).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = rf"{_LABEL}(?:\.{_LABEL})*\.?"
 
 
 def _is_host(raw_host: str) -> bool:
@@ -204,7 +204,7 @@ def _is_host(raw_host: str) -> bool:
     try:
         ipaddress.ip_address(raw_host)
     except ValueError:
-        return _HOST_RE.fullmatch(raw_host) is not None
+        return re.fullmatch(_HOST, raw_host) is not None
     return True
 
 
@@ -224,6 +224,8 @@ def normalize_base_url(value: str | URL, *, allow_insecure_http: bool = False) -
     fragment are refused, and so is plain ``http`` to anything but a loopback host unless
     ``allow_insecure_http`` is set: the API key travels in every request.
     """
+    if type(value) is str and value == DEFAULT_BASE_URL:
+        return DEFAULT_BASE_URL  # already in the form every check below would give
     if not isinstance(value, (str, URL)):
         raise TypeError(f"base_url must be a str or yarl.URL, not {type(value).__name__}")
     if isinstance(value, str) and _CONTROL_RE.search(value):

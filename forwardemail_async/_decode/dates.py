@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -9,12 +10,17 @@ from datetime import datetime, timedelta, timezone
 
 __all__ = ["format_datetime", "parse_datetime", "parse_javascript_datetime"]
 
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)?",
-    re.ASCII,
-)
+
+@functools.cache
+def _iso_datetime() -> re.Pattern[str]:
+    """The general ISO-8601 pattern, compiled on first use: the server's own shape never
+    needs it, and compiling it at import cost more than the rest of this module."""
+    return re.compile(
+        r"(\d{4})-(\d{2})-(\d{2})"
+        r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+        r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)?",
+        re.ASCII,
+    )
 
 
 parse_javascript_datetime: Callable[[str], datetime]
@@ -41,7 +47,7 @@ def parse_datetime(text: str) -> datetime:
             return parse_javascript_datetime(text)
         except ValueError:
             pass
-    match = _ISO_DATETIME.fullmatch(text)
+    match = _iso_datetime().fullmatch(text)
     if match is None:
         raise ValueError(f"not an ISO-8601 date-time: {text!r}")
     year, month, day, hour, minute, second, fraction, sign, off_hours, off_minutes = match.groups()

@@ -31,10 +31,11 @@ __all__ = ["ALIASES_PATH", "ALIAS_FIELDS", "ALIAS_PATH", "alias_matches", "name_
 ALIASES_PATH = "/v1/domains/{domain}/aliases"
 ALIAS_PATH = "/v1/domains/{domain}/aliases/{alias}"
 
+# Patterns compiled on first use (and cached by ``re``): only bulk read-backs compare values.
 # The server slugifies labels (npm ``speakingurl``): ASCII-folded, lowercase, "-" separated.
-_SLUG_RE = re.compile(r"[^a-z0-9_]+")
+_SLUG = r"[^a-z0-9_]+"
 # The server strips HTML tags from descriptions (npm ``striptags``, no tags allowed).
-_TAG_RE = re.compile(r"<[^>]*>")
+_TAG = r"<[^>]*>"
 
 
 def name_key(name: str) -> str:
@@ -48,7 +49,7 @@ def _name(value: object) -> object:
 
 def _slug(word: str) -> str:
     folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-    return _SLUG_RE.sub("-", folded.lower()).strip("-")
+    return re.sub(_SLUG, "-", folded.lower()).strip("-")
 
 
 def _words(value: object, *, slug: bool = False) -> set[str] | None:
@@ -80,7 +81,7 @@ def _description(value: object) -> str | None:
         return ""
     if not isinstance(value, str):
         return None
-    return _TAG_RE.sub("", value).strip() if value.strip() else ""
+    return re.sub(_TAG, "", value).strip() if value.strip() else ""
 
 
 def _list(value: object, name: str) -> list[str] | None:
