@@ -12,6 +12,7 @@ Objects already in the exact shape take the fast path (``fast.py``) instead of c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -51,6 +52,8 @@ _decode: Callable[[object, Any, str, str], Any]
 
 # What the models asked of the converter (when_built) before it existed, in that order.
 _setups: list[Setup] = []
+# Event loops in two threads may make their first decode at once: one builds, the other waits.
+_building = threading.RLock()
 
 # Names of detailed.py that tests and tools may read here (they build the converter).
 _FROM_DETAILED = frozenset({"_is_plain", "_references"})
@@ -59,15 +62,16 @@ _FROM_DETAILED = frozenset({"_is_plain", "_references"})
 def _build() -> cattrs.Converter:
     """Import ``detailed.py`` (cattrs and the converter), then run the models' setups."""
     global converter, _converter, _fast, _fast_of_hook, _decode
-    if _converter is not None:
-        return _converter
-    from . import detailed
+    with _building:  # taken only until the converter exists: callers test _converter first
+        if _converter is not None:
+            return _converter
+        from . import detailed
 
-    _fast, _fast_of_hook, _decode = detailed.fast, detailed.fast_of_hook, detailed.decode
-    while _setups:  # a setup may ask for another (a model imported by a model)
-        _setups.pop(0)(detailed.converter)
-    converter = _converter = detailed.converter
-    return converter
+        _fast, _fast_of_hook, _decode = detailed.fast, detailed.fast_of_hook, detailed.decode
+        while _setups:  # a setup may ask for another (a model imported by a model)
+            _setups.pop(0)(detailed.converter)
+        converter = _converter = detailed.converter
+        return converter
 
 
 def __getattr__(name: str) -> Any:
@@ -87,10 +91,11 @@ def when_built(setup: Setup) -> None:
     """Run ``setup(converter)`` once the shared converter exists: now if it does, or else
     when it is built, in the order the setups were given (model modules call this when they
     are imported)."""
-    if _converter is not None:
-        setup(_converter)
-    else:
-        _setups.append(setup)
+    with _building:
+        if _converter is None:
+            _setups.append(setup)
+            return
+    setup(_converter)
 
 
 def _register_reference(cls: Any, _: cattrs.Converter) -> None:
