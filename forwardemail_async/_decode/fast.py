@@ -48,7 +48,7 @@ the model, which Python allows because the layouts are identical. The twin never
 
 from __future__ import annotations
 
-import functools
+import operator
 import types
 from collections.abc import Callable
 from datetime import datetime
@@ -92,6 +92,7 @@ def _builder_class(cls: type[Any]) -> type[Any]:
         "__slots__": (),
         "__setattr__": object.__setattr__,
         "__delattr__": object.__delattr__,
+        "__init__": object.__init__,
         "__module__": cls.__module__,
     }
     return type(f"{cls.__name__}Builder", (cls,), namespace)
@@ -112,14 +113,14 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 class FastStructurer:
-    """Makes (once per model) and caches the fast functions.
+    """Makes (once per model and key order) and caches the fast functions.
 
     ``hook_for`` gives the detailed cattrs hook, used for field types this module does not
-    check inline; ``is_plain`` tells the models whose hook is the fast function (not one that
-    wraps it, such as a keyword field's renaming), which may be nested inline;
-    ``is_reference`` tells the reference models (``DomainRef``, ``UserRef``), whose detailed
-    hook accepts any value; ``parse_javascript_datetime`` parses the exact
-    ``2024-05-01T12:34:56.789Z`` shape.
+    check inline and for reference values that are not objects; ``is_plain`` tells the models
+    whose hook is the fast function (not one that wraps it, such as a keyword field's
+    renaming), whose functions may be called directly; ``is_reference`` tells the reference
+    models (``DomainRef``, ``UserRef``), whose detailed hook accepts any value;
+    ``parse_javascript_datetime`` parses the exact ``2024-05-01T12:34:56.789Z`` shape.
     """
 
     def __init__(
@@ -158,7 +159,7 @@ class FastStructurer:
 
     def function(self, cls: type[Any]) -> FastFunction:
         """The fast function of a supported model, made on first use: it looks the object's
-        key order up (see :meth:`function_for`) and calls that order's function."""
+        key order up and calls that order's function (see :meth:`function_for`)."""
         made = self._made.get(cls)
         if made is None:
             by_keys = self._by_keys.setdefault(cls, {})
@@ -167,63 +168,98 @@ class FastStructurer:
             def structure(o: Any) -> Any:
                 if type(o) is not dict:
                     raise Miss
-                keys = tuple(o)
-                return (by_keys.get(keys) or make(cls, keys))(o)
+                return (by_keys.get(tuple(o)) or make(cls, o))(o)
 
             made = self._made[cls] = structure
         return made
+
+    def function_like(self, cls: type[Any], sample: Any) -> FastFunction:
+        """The function to call first for objects shaped like ``sample``: the function of its
+        key order, or :meth:`function` when it has none. Either takes any object."""
+        if type(sample) is dict:
+            made = self.function_for(cls, sample)
+            if made is not _refuse:
+                return made
+        return self.function(cls)
 
     def key_orders(self, cls: type[Any]) -> list[tuple[Any, ...]]:
         """The key orders of ``cls`` that have a function of their own so far."""
         return list(self._by_keys.get(cls, {}))
 
-    def function_for(self, cls: type[Any], keys: tuple[Any, ...]) -> FastFunction:
-        """The function for dicts whose keys are exactly ``keys``, in that order.
+    def function_for(self, cls: type[Any], sample: dict[Any, Any]) -> FastFunction:
+        """The function made for the keys of ``sample``, and for nested objects shaped like
+        those in ``sample``.
 
-        The server serialises each kind of document with its keys in one order, so a page of
-        aliases mostly shares one key order, and unpacking ``o.values()`` into locals is
-        cheaper than looking every field up by name. Each model keeps up to
-        ``_MAX_KEY_ORDERS`` of these; past that, or for an order with more than
-        ``_MAX_UNKNOWN_KEYS`` undeclared keys, the function that reads fields by name serves.
+        Each model keeps up to ``_MAX_KEY_ORDERS`` of these; past that, or for an order with
+        more than ``_MAX_UNKNOWN_KEYS`` undeclared keys, the function that reads fields by name
+        serves.
         """
+        keys = tuple(sample)
         by_keys = self._by_keys.setdefault(cls, {})
         made = by_keys.get(keys)
         if made is not None:
             return made
-        declared = _declared(cls)
-        unknown = sum(key not in declared for key in keys)
-        if unknown > _MAX_UNKNOWN_KEYS:
+        unknown = sum(key not in _declared(cls) for key in keys)
+        if unknown > _MAX_UNKNOWN_KEYS or len(by_keys) >= _MAX_KEY_ORDERS:
             made = self._by_name.get(cls)
             if made is None:
                 made = self._by_name[cls] = self._generate(cls, None)
         else:
-            made = self._generate(cls, keys)
-        if len(by_keys) < _MAX_KEY_ORDERS:
-            by_keys[keys] = made
+            made = by_keys[keys] = self._generate(cls, sample)
         return made
 
-    def _generate(self, cls: type[Any], keys: tuple[Any, ...] | None) -> FastFunction:
-        """The function for one key order, or with ``keys=None`` the one reading by name."""
+    def _otherwise(self, cls: type[Any]) -> FastFunction:
+        """What a function does with an object not in its shape: a reference's detailed hook
+        takes any value; any other model's objects go to the function of their key order."""
+        if not self._is_reference(cls):
+            return self.function(cls)
+        hook = self._hook_for(cls)
+
+        def structure_any(o: Any) -> Any:
+            return hook(o, cls)
+
+        return structure_any
+
+    def _generate(self, cls: type[Any], sample: dict[Any, Any] | None) -> FastFunction:
+        """The function for the keys of ``sample``, or with ``None`` the one reading by name."""
         attrs.resolve_types(cls)
         fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
+        declared = _declared(cls)
         namespace: dict[str, Any] = {
             "_Miss": Miss,
-            "_new": object.__new__,
             "_builder": _builder_class(cls),
             "_cls": cls,
-            "_declared": _declared(cls),
+            "_declared": declared,
+            "_otherwise": self._otherwise(cls),
         }
+        keys = None if sample is None else list(sample)
+        body = ["if type(o) is not dict:", "    return _otherwise(o)"]
+        if keys is None:
+            body += ["get = o.get"]
+        elif keys:
+            # The sample's own key objects: a JSON decoder that reuses key strings (orjson
+            # does) makes each lookup an identity test.
+            body[0] = f"if type(o) is not dict or len(o) != {len(keys)}:"
+            if len(keys) == 1:
+                namespace["_k0"] = keys[0]
+                unpack = "v0 = o[_k0]"
+            else:
+                namespace["_get"] = operator.itemgetter(*keys)
+                unpack = f"({''.join(f'v{index}, ' for index in range(len(keys)))}) = _get(o)"
+            body += ["try:", f"    {unpack}", "except KeyError:", "    return _otherwise(o)"]
+        else:
+            body[0] = "if type(o) is not dict or o:"
+        body.append("self = _builder()")
         position = {} if keys is None else {key: index for index, key in enumerate(keys)}
-        body = (
-            ["self = _new(_builder)", "get = o.get"] if keys is None else ["self = _new(_builder)"]
-        )
-        if keys:
-            body.insert(0, f"({''.join(f'v{index}, ' for index in range(len(keys)))}) = o.values()")
         for index, field in enumerate(fields):
             tag = f"_f{index}"
             if field.name in position:
-                body.append(f"v = v{position[field.name]}")
-            elif field.default is attrs.NOTHING:
+                value = f"v{position[field.name]}"
+                assert sample is not None
+                body += self._check(field.type, value, tag, namespace, sample[field.name])
+                body.append(f"self.{field.name} = {value}")
+                continue
+            if field.default is attrs.NOTHING:
                 if keys is not None:
                     return _refuse
                 body.append(f"v = o[{field.name!r}]")
@@ -240,7 +276,7 @@ class FastStructurer:
             else:
                 namespace[tag + "_default"] = field.default
                 body.append(f"v = get({field.name!r}, {tag}_default)")
-            body += self._check(field.type, tag, namespace)
+            body += self._check(field.type, "v", tag, namespace, None)
             body.append(f"self.{field.name} = v")
         if keys is None:  # a copy of the dict (in C) without the declared keys
             empty = "pass" if issubclass(cls, ExtraFieldsOnDemand) else "self.extra_fields = {}"
@@ -248,7 +284,7 @@ class FastStructurer:
             body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
             body += [f"    pop({field.name!r}, None)" for field in fields]
         else:
-            extra = [index for index, key in enumerate(keys) if key not in namespace["_declared"]]
+            extra = [index for index, key in enumerate(keys) if key not in declared]
             namespace.update({f"_k{index}": keys[index] for index in extra})
             if extra or not issubclass(cls, ExtraFieldsOnDemand):
                 body.append(f"self.extra_fields = {{{', '.join(f'_k{i}: v{i}' for i in extra)}}}")
@@ -259,53 +295,53 @@ class FastStructurer:
         function: FastFunction = namespace[name]
         return function
 
-    def _check(self, type_: Any, tag: str, namespace: dict[str, Any]) -> list[str]:
-        """Statements that check the local ``v`` against ``type_`` and leave the structured
-        value in it, raising when it is not in the exact shape."""
+    def _check(
+        self, type_: Any, value: str, tag: str, namespace: dict[str, Any], sample: Any
+    ) -> list[str]:
+        """Statements that check the local ``value`` against ``type_`` and leave the
+        structured value in it, raising when it is not in the exact shape. ``sample`` is the
+        value of the sample object, which picks the function that nested objects try first."""
         members, nullable = union_parts(type_)
         if nullable and len(members) == 1:
             (inner,) = members
             if inner in _SCALARS:  # one test when the value is set
-                return [f"if type(v) is not {inner.__name__} and v is not None:", "    raise _Miss"]
-            return ["if v is not None:", *_indent(self._check(inner, tag, namespace) or ["pass"])]
+                check = f"if type({value}) is not {inner.__name__} and {value} is not None:"
+                return [check, "    raise _Miss"]
+            inner_lines = self._check(inner, value, tag, namespace, sample) or ["pass"]
+            return [f"if {value} is not None:", *_indent(inner_lines)]
         if type_ is Any or type_ is object:
             return []
         if type_ in _SCALARS:
-            return [f"if type(v) is not {type_.__name__}:", "    raise _Miss"]
+            return [f"if type({value}) is not {type_.__name__}:", "    raise _Miss"]
         if type_ is datetime:
+            # JavaScript's Date#toJSON shape: with "Z" at 23 and "-", "T", ":", ":" at 7, 10,
+            # 13, 16, what the parser accepts is exactly that shape, as the detailed path reads
+            # it (a shorter string fails at [23], a longer one in the parser).
             namespace["_parse_date"] = self._parse_javascript_datetime
-            return [
-                'if type(v) is not str or len(v) != 24 or v[23] != "Z" or v[4:20:3] != "--T::.":',
-                "    raise _Miss",
-                "v = _parse_date(v)",
-            ]
+            shape = f'{value}[23] != "Z" or {value}[7:17:3] != "-T::"'
+            return [f"if {shape}:", "    raise _Miss", f"{value} = _parse_date({value})"]
         origin, args = get_origin(type_), get_args(type_)
         if origin is list and len(args) == 1:
             (item,) = args
-            lines = ["if type(v) is not list:", "    raise _Miss"]
+            lines = [f"if type({value}) is not list:", "    raise _Miss"]
             if item in _SCALARS:
-                lines += ["for x in v:", f"    if type(x) is not {item.__name__}:"]
+                lines += [f"for x in {value}:", f"    if type(x) is not {item.__name__}:"]
                 return [*lines, "        raise _Miss"]
             if self._nestable(item):
-                namespace[tag] = self.function(item)
-                return [*lines, f"v = [{tag}(x) for x in v]"]
+                first = sample[0] if type(sample) is list and sample else None
+                namespace[tag] = self.function_like(item, first)
+                return [*lines, f"{value} = [{tag}(x) for x in {value}]"]
             if item is Any:
                 return lines
         if origin is dict and args == (str, Any):
-            return ["if type(v) is not dict:", "    raise _Miss"]
+            return [f"if type({value}) is not dict:", "    raise _Miss"]
         if not self._nestable(type_):
             namespace[tag], namespace[tag + "_type"] = self._hook_for(type_), type_
-            return [f"v = {tag}(v, {tag}_type)"]
-        # A nested model: the function of its key order, looked up inline (what
-        # function() does, without a call). A reference also takes a non-object value,
-        # through its detailed hook.
-        namespace[tag + "_orders"] = self._by_keys.setdefault(type_, {})
-        namespace[tag + "_make"] = functools.partial(self.function_for, type_)
-        nested = f"({tag}_orders.get(tuple(v)) or {tag}_make(tuple(v)))(v)"
-        if self._is_reference(type_):
-            namespace[tag], namespace[tag + "_type"] = self._hook_for(type_), type_
-            return [f"v = {nested} if type(v) is dict else {tag}(v, {tag}_type)"]
-        return ["if type(v) is not dict:", "    raise _Miss", f"v = {nested}"]
+            return [f"{value} = {tag}({value}, {tag}_type)"]
+        # A nested model: the function made for the sample's nested object, which hands an
+        # object in another shape (or, for a reference, any other value) on itself.
+        namespace[tag] = self.function_like(type_, sample)
+        return [f"{value} = {tag}({value})"]
 
     def _nestable(self, type_: Any) -> bool:
         return self.supports(type_) and self._is_plain(type_)
