@@ -239,7 +239,10 @@ class FastStructurer:
         elif keys:
             # The sample's own key objects: a JSON decoder that reuses key strings (orjson
             # does) makes each lookup an identity test.
-            body[0] = f"if type(o) is not dict or len(o) != {len(keys)}:"
+            # Another container of that length fails at the lookup; a reference's hook takes
+            # any value, so for it only a dict goes further.
+            only_dict = "type(o) is not dict or " if self._is_reference(cls) else ""
+            body[0] = f"if {only_dict}len(o) != {len(keys)}:"
             if len(keys) == 1:
                 namespace["_k0"] = keys[0]
                 unpack = "v0 = o[_k0]"
@@ -324,6 +327,9 @@ class FastStructurer:
         if origin is list and len(args) == 1:
             (item,) = args
             lines = [f"if type({value}) is not list:", "    raise _Miss"]
+            if item is str:  # join raises TypeError unless every item is a str, in one C call
+                namespace["_join"] = "".join
+                return [*lines, f"_join({value})"]
             if item in _SCALARS:
                 lines += [f"for x in {value}:", f"    if type(x) is not {item.__name__}:"]
                 return [*lines, "        raise _Miss"]
