@@ -69,6 +69,8 @@ _SCALARS = (str, int, bool, float)
 # such a function may name: both bound the code a server sending ever-new shapes can cause.
 _MAX_KEY_ORDERS = 16
 _MAX_UNKNOWN_KEYS = 16
+# A nested object with at most this many keys is built inside the function of its parent.
+_MAX_INLINE_KEYS = 8
 
 
 class Miss(Exception):  # noqa: N818 - a signal, not an error
@@ -222,56 +224,99 @@ class FastStructurer:
 
     def _generate(self, cls: type[Any], sample: dict[Any, Any] | None) -> FastFunction:
         """The function for the keys of ``sample``, or with ``None`` the one reading by name."""
+        if sample is None:
+            return self._generate_by_name(cls)
+        keys = list(sample)
+        namespace: dict[str, Any] = {"_Miss": Miss, "_otherwise": self._otherwise(cls)}
+        built = self._build(cls, sample, "self", "v", "", namespace, inline=True)
+        if built is None:
+            return _refuse
+        if keys:
+            # Another container of that length fails at the lookup; a reference's hook takes
+            # any value, so for it only a dict goes further.
+            only_dict = "type(o) is not dict or " if self._is_reference(cls) else ""
+            unpack = self._unpack(keys, "o", "v", "", namespace)
+            body = [f"if {only_dict}len(o) != {len(keys)}:", "    return _otherwise(o)"]
+            body += ["try:", f"    {unpack}", "except KeyError:", "    return _otherwise(o)"]
+        else:
+            body = ["if type(o) is not dict or o:", "    return _otherwise(o)"]
+        return self._compile(cls, f"_{len(keys)}_keys", [*body, *built], namespace)
+
+    @staticmethod
+    def _unpack(
+        keys: list[Any], source: str, values: str, prefix: str, namespace: dict[str, Any]
+    ) -> str:
+        """The statement that reads the values of ``keys`` from ``source`` into ``values0``,
+        ``values1``...; it raises ``KeyError`` if one is missing. The keys are the sample's own
+        key objects: a JSON decoder that reuses key strings (orjson does) makes each lookup an
+        identity test."""
+        if len(keys) == 1:
+            namespace[f"{prefix}_k0"] = keys[0]
+            return f"{values}0 = {source}[{prefix}_k0]"
+        namespace[f"{prefix}_get"] = operator.itemgetter(*keys)
+        names = "".join(f"{values}{index}, " for index in range(len(keys)))
+        return f"({names}) = {prefix}_get({source})"
+
+    def _build(
+        self,
+        cls: type[Any],
+        sample: dict[Any, Any],
+        target: str,
+        values: str,
+        prefix: str,
+        namespace: dict[str, Any],
+        *,
+        inline: bool,
+    ) -> list[str] | None:
+        """Statements that build ``cls`` into ``target`` from the unpacked values of an object
+        with the keys of ``sample`` (``None`` when those keys lack a required field). Names in
+        ``namespace`` start with ``prefix``; ``inline`` lets nested objects be built in place."""
+        attrs.resolve_types(cls)
+        declared = _declared(cls)
+        namespace[f"{prefix}_builder"], namespace[f"{prefix}_cls"] = _builder_class(cls), cls
+        position = {key: index for index, key in enumerate(sample)}
+        body = [f"{target} = {prefix}_builder()"]
+        for index, field in enumerate(attrs.fields(cls)):
+            if field.name == "extra_fields":
+                continue
+            tag = f"{prefix}_f{index}"
+            if field.name in position:
+                value = f"{values}{position[field.name]}"
+                nested = sample[field.name]
+                body += self._check(field.type, value, tag, namespace, nested, inline=inline)
+                body.append(f"{target}.{field.name} = {value}")
+            elif field.default is attrs.NOTHING:
+                return None
+            else:  # absent from this order: the default, unchecked
+                default = field.default
+                namespace[tag + "_default"] = getattr(default, "factory", default)
+                call = "()" if isinstance(default, attrs.Factory) else ""  # type: ignore[arg-type]
+                body.append(f"{target}.{field.name} = {tag}_default{call}")
+        extra = [index for index, key in enumerate(sample) if key not in declared]
+        if extra or not issubclass(cls, ExtraFieldsOnDemand):
+            keys = list(sample)
+            namespace.update({f"{prefix}_k{index}": keys[index] for index in extra})
+            items = ", ".join(f"{prefix}_k{index}: {values}{index}" for index in extra)
+            body.append(f"{target}.extra_fields = {{{items}}}")
+        return [*body, f"{target}.__class__ = {prefix}_cls"]
+
+    def _generate_by_name(self, cls: type[Any]) -> FastFunction:
+        """The function that reads each field by name, for any keys."""
         attrs.resolve_types(cls)
         fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
-        declared = _declared(cls)
         namespace: dict[str, Any] = {
             "_Miss": Miss,
             "_builder": _builder_class(cls),
             "_cls": cls,
-            "_declared": declared,
+            "_declared": _declared(cls),
             "_otherwise": self._otherwise(cls),
         }
-        keys = None if sample is None else list(sample)
-        body = ["if type(o) is not dict:", "    return _otherwise(o)"]
-        if keys is None:
-            body += ["get = o.get"]
-        elif keys:
-            # The sample's own key objects: a JSON decoder that reuses key strings (orjson
-            # does) makes each lookup an identity test.
-            # Another container of that length fails at the lookup; a reference's hook takes
-            # any value, so for it only a dict goes further.
-            only_dict = "type(o) is not dict or " if self._is_reference(cls) else ""
-            body[0] = f"if {only_dict}len(o) != {len(keys)}:"
-            if len(keys) == 1:
-                namespace["_k0"] = keys[0]
-                unpack = "v0 = o[_k0]"
-            else:
-                namespace["_get"] = operator.itemgetter(*keys)
-                unpack = f"({''.join(f'v{index}, ' for index in range(len(keys)))}) = _get(o)"
-            body += ["try:", f"    {unpack}", "except KeyError:", "    return _otherwise(o)"]
-        else:
-            body[0] = "if type(o) is not dict or o:"
+        body = ["if type(o) is not dict:", "    return _otherwise(o)", "get = o.get"]
         body.append("self = _builder()")
-        position = {} if keys is None else {key: index for index, key in enumerate(keys)}
         for index, field in enumerate(fields):
             tag = f"_f{index}"
-            if field.name in position:
-                value = f"v{position[field.name]}"
-                assert sample is not None
-                body += self._check(field.type, value, tag, namespace, sample[field.name])
-                body.append(f"self.{field.name} = {value}")
-                continue
             if field.default is attrs.NOTHING:
-                if keys is not None:
-                    return _refuse
                 body.append(f"v = o[{field.name!r}]")
-            elif keys is not None:  # absent from this order: the default, unchecked
-                default = field.default
-                namespace[tag + "_default"] = getattr(default, "factory", default)
-                call = "()" if isinstance(default, attrs.Factory) else ""  # type: ignore[arg-type]
-                body.append(f"self.{field.name} = {tag}_default{call}")
-                continue
             elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
                 namespace[tag + "_default"] = field.default.factory
                 body += [f"v = get({field.name!r}, _Miss)", "if v is _Miss:"]
@@ -279,27 +324,35 @@ class FastStructurer:
             else:
                 namespace[tag + "_default"] = field.default
                 body.append(f"v = get({field.name!r}, {tag}_default)")
-            body += self._check(field.type, "v", tag, namespace, None)
+            body += self._check(field.type, "v", tag, namespace, None, inline=False)
             body.append(f"self.{field.name} = v")
-        if keys is None:  # a copy of the dict (in C) without the declared keys
-            empty = "pass" if issubclass(cls, ExtraFieldsOnDemand) else "self.extra_fields = {}"
-            body += ["if o.keys() <= _declared:", f"    {empty}", "else:"]
-            body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
-            body += [f"    pop({field.name!r}, None)" for field in fields]
-        else:
-            extra = [index for index, key in enumerate(keys) if key not in declared]
-            namespace.update({f"_k{index}": keys[index] for index in extra})
-            if extra or not issubclass(cls, ExtraFieldsOnDemand):
-                body.append(f"self.extra_fields = {{{', '.join(f'_k{i}: v{i}' for i in extra)}}}")
-        body += ["self.__class__ = _cls", "return self"]
-        name = f"structure_{cls.__name__}" + ("" if keys is None else f"_{len(keys)}_keys")
-        source = "\n".join([f"def {name}(o):", *_indent(body)])
+        # A copy of the dict (in C) without the declared keys.
+        empty = "pass" if issubclass(cls, ExtraFieldsOnDemand) else "self.extra_fields = {}"
+        body += ["if o.keys() <= _declared:", f"    {empty}", "else:"]
+        body += ["    extra = self.extra_fields = o.copy()", "    pop = extra.pop"]
+        body += [f"    pop({field.name!r}, None)" for field in fields]
+        body += ["self.__class__ = _cls"]
+        return self._compile(cls, "", body, namespace)
+
+    @staticmethod
+    def _compile(
+        cls: type[Any], suffix: str, body: list[str], namespace: dict[str, Any]
+    ) -> FastFunction:
+        name = f"structure_{cls.__name__}{suffix}"
+        source = "\n".join([f"def {name}(o):", *_indent([*body, "return self"])])
         exec(compile(source, f"<fast structure {cls.__qualname__}>", "exec"), namespace)
         function: FastFunction = namespace[name]
         return function
 
     def _check(
-        self, type_: Any, value: str, tag: str, namespace: dict[str, Any], sample: Any
+        self,
+        type_: Any,
+        value: str,
+        tag: str,
+        namespace: dict[str, Any],
+        sample: Any,
+        *,
+        inline: bool = False,
     ) -> list[str]:
         """Statements that check the local ``value`` against ``type_`` and leave the
         structured value in it, raising when it is not in the exact shape. ``sample`` is the
@@ -310,7 +363,8 @@ class FastStructurer:
             if inner in _SCALARS:  # one test when the value is set
                 check = f"if type({value}) is not {inner.__name__} and {value} is not None:"
                 return [check, "    raise _Miss"]
-            inner_lines = self._check(inner, value, tag, namespace, sample) or ["pass"]
+            inner_lines = self._check(inner, value, tag, namespace, sample, inline=inline)
+            inner_lines = inner_lines or ["pass"]
             return [f"if {value} is not None:", *_indent(inner_lines)]
         if type_ is Any or type_ is object:
             return []
@@ -345,9 +399,27 @@ class FastStructurer:
             namespace[tag], namespace[tag + "_type"] = self._hook_for(type_), type_
             return [f"{value} = {tag}({value}, {tag}_type)"]
         # A nested model: the function made for the sample's nested object, which hands an
-        # object in another shape (or, for a reference, any other value) on itself.
+        # object in another shape (or, for a reference, any other value) on itself. A small
+        # one directly in the top object is built in place when it has the sample's keys.
         namespace[tag] = self.function_like(type_, sample)
-        return [f"{value} = {tag}({value})"]
+        call = f"{value} = {tag}({value})"
+        if not (inline and type(sample) is dict and 0 < len(sample) <= _MAX_INLINE_KEYS):
+            return [call]
+        built = self._build(type_, sample, value, f"{value}_", tag, namespace, inline=False)
+        if built is None:
+            return [call]
+        unpack = self._unpack(list(sample), value, f"{value}_", tag, namespace)
+        return [
+            f"if type({value}) is dict and len({value}) == {len(sample)}:",
+            "    try:",
+            f"        {unpack}",
+            "    except KeyError:",
+            f"        {call}",
+            "    else:",
+            *_indent(_indent(built)),
+            "else:",
+            f"    {call}",
+        ]
 
     def _nestable(self, type_: Any) -> bool:
         return self.supports(type_) and self._is_plain(type_)
