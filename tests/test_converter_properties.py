@@ -23,6 +23,7 @@ from forwardemail_async._decode.converter import (
 from forwardemail_async.models import Alias, Domain, DomainMember, DomainRef, User, UserRef
 
 from .test_fast_structure import fresh_structurer
+from .test_models import alias_list_item
 
 WHAT = "GET /v1/test"
 
@@ -206,3 +207,19 @@ def test_any_json_value_as_a_reference_decodes(value: object) -> None:
         assert {k: x for k, x in kept.items() if k in value or x is not None} == value
     else:
         assert alias.domain.extra_fields == {"value": value}
+
+
+@given(st.sampled_from(sorted(_declared(Alias) - {"extra_fields"})), json_values)
+def test_the_function_made_for_a_listed_alias_builds_any_item_as_the_detailed_path(
+    field: str, value: object
+) -> None:
+    # A page is decoded by the function made for its first item: whatever another item holds
+    # (nested objects too), that function builds what the detailed path builds, or refuses.
+    first = fresh_structurer().function_for(Alias, alias_list_item())
+    payload = {**alias_list_item(1), field: value}
+    try:
+        built = first(payload)
+    except Exception:
+        return
+    assert built == _converter.converter.structure(payload, Alias)
+    assert repr(built) == repr(_converter.converter.structure(payload, Alias))

@@ -313,3 +313,86 @@ def test_a_page_in_several_key_orders_decodes_item_by_item() -> None:
 
     assert decoded == [_detailed(item) for item in data]
     assert decoded[4].extra_fields == {"new_key": 1}
+
+
+# Functions per key set ---------------------------------------------------------------------------
+
+
+def test_the_same_keys_in_another_order_are_served_by_the_same_function() -> None:
+    structurer = fresh_structurer()
+    first = structurer.function_for(Alias, alias_list_item())
+    reordered = dict(reversed(list(alias_list_item(1).items())))
+    reordered["user"] = dict(reversed(list(reordered["user"].items())))
+
+    alias = first(reordered)
+
+    assert alias == _detailed(reordered)
+    assert repr(alias) == repr(_detailed(reordered))
+    assert structurer.key_orders(Alias) == [tuple(alias_list_item())]  # no other order made
+
+
+def test_nested_objects_with_as_many_but_other_keys_are_handed_on() -> None:
+    structurer = fresh_structurer()
+    first = structurer.function_for(Alias, alias_list_item())
+    other = alias_list_item(1)
+    other["user"] = {"id": "u" * 24, "email": "owner@example.net", "plan": "free"}
+    other["domain"] = {"id": "d" * 24, "plan": "team"}
+    other["vacation_responder"] = {"subject": "Away"}
+
+    alias = first(other)
+
+    assert alias == _detailed(other)
+    assert alias.user == UserRef(id="u" * 24, email="owner@example.net")
+    assert alias.user is not None and alias.user.extra_fields == {"plan": "free"}
+    assert alias.domain is not None and alias.domain.extra_fields == {"plan": "team"}
+    assert alias.vacation_responder is not None
+    assert alias.vacation_responder.subject == "Away"
+
+
+def test_an_item_with_other_keys_goes_to_the_function_of_its_own_order() -> None:
+    structurer = fresh_structurer()
+    first = structurer.function_for(Alias, alias_list_item())
+    fewer = alias_list_item(1)
+    del fewer["labels"]
+    more = {**alias_list_item(2), "new_key": [1]}
+
+    assert first(fewer) == _detailed(fewer)
+    assert first(more).extra_fields == {"new_key": [1]}
+    assert len(structurer.key_orders(Alias)) == 3
+    with pytest.raises((Miss, TypeError)):
+        first([1] * len(alias_list_item()))  # a container of that length is not an object
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-05-01T12:34:56.789Z",
+        "2024-05-01T12:34:56,789Z",  # a comma: the detailed path reads it the same
+        "2024-W18-3T12:34:56.789Z",  # a week date
+        "2024-05-01X12:34:56.789Z",  # another separator
+        "2024-05-01T123456.78901Z",  # a basic time
+        "2024-05-01T12:34.567890Z",  # a fraction of a minute
+        "2024-05-01T12:34:56.789",  # no offset: naive for the parser, UTC for the detailed path
+        "2024-05-01T12:34:56.789Z ",
+        "2024-05-01T12:34:56.7Z",
+    ],
+)
+def test_the_fast_path_reads_a_date_only_as_the_detailed_path_does(text: str) -> None:
+    structurer = fresh_structurer()
+    fast = structurer.function_for(Alias, alias_list_item())
+    payload = {**alias_list_item(), "created_at": text}
+    try:
+        expected: Alias | None = _detailed(payload)
+    except Exception:
+        expected = None
+    try:
+        built: Alias | None = fast(payload)
+    except Exception:
+        built = None
+
+    if built is not None:  # whatever the fast path builds, the detailed path builds alike
+        assert expected is not None
+        assert built.created_at == expected.created_at
+        assert built.created_at is not None and built.created_at.tzinfo is not None
+    if text == "2024-05-01T12:34:56.789Z":
+        assert built is not None

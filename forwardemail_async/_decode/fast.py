@@ -3,47 +3,65 @@
 cattrs' detailed path calls a hook per field and builds every model through its keyword-only
 ``__init__``, several times the cost of decoding the JSON of a listed alias. For the common
 case, where every value already has its exact type, :class:`FastStructurer` generates flat
-functions per model. The server serialises each kind of document with its keys in one order,
-so there is one function per key order met (up to 16 per model): it unpacks ``o.values()``
-into locals, and then, field by field in declaration order,
+functions per model. The server serialises each kind of document with the same keys, so there
+is one function per key order met (up to 16 per model), made from the first object seen in
+that order (the *sample*). It checks that the object has as many keys as the sample, reads
+every value with one ``operator.itemgetter`` of the sample's own key strings (orjson reuses
+key strings, so each lookup is an identity test), and then, field by field in declaration
+order,
 
-* takes the value from its position (a field absent from that order gets its default; an
-  order without a required field always goes to the detailed path),
-* checks it inline by exact type (``type(v) is str``) and stores it, with no call per field;
-  lists of scalars and ``dict[str, Any]`` values are kept as they are (the JSON is fresh and
-  nobody else holds it), dates in the server's ``2024-05-01T12:34:56.789Z`` shape are parsed
-  with one C call, nested models go through their own function,
+* checks the value inline by exact type (``type(v) is str``) and stores it, with no call per
+  field; a field absent from the sample gets its default, and an order without a required
+  field always goes to the detailed path;
+* keeps lists of scalars and ``dict[str, Any]`` values as they are (the JSON is fresh and
+  nobody else holds it), checking a ``list[str]`` with one ``"".join``; parses dates in the
+  server's ``2024-05-01T12:34:56.789Z`` shape with one C call, after checking five of its
+  characters (with those, the parser accepts exactly that shape);
+* builds a nested object with at most 8 keys in place when it has the sample's nested keys,
+  and otherwise calls the function made for the sample's nested object;
 * and finally keeps unknown keys in ``extra_fields``.
 
-An order with many unknown keys (a full domain nested in an alias create answer), or past the
-16, goes to the one function per model that reads each field by name (``get("name")``).
-The generated code names fields, positions and namespace slots only, never a key from the
-server. For a listed alias's ``"domain": {"name": ..., "id": ...}`` it reads::
+Since values are read by key, an object with the sample's keys in another order is served by
+the same function. One with other keys (or, for a reference, a value that is not an object)
+is handed on, by the function itself, to the function of its own key order (for a reference,
+to the detailed hook, which takes any value); so a list is decoded by the function made for
+its first item, with no lookup per item. An order with many unknown keys (a full domain
+nested in an alias create answer), or past the 16, goes to the one function per model that
+reads each field by name (``get("name")``). The generated code names fields, positions and
+namespace slots only, never a key from the server. For a listed alias's ``"domain": {"name":
+..., "id": ...}`` alone it reads::
 
     def structure_DomainRef_2_keys(o):
-        (v0, v1, ) = o.values()
-        self = _new(_builder)
-        v = v1
-        if type(v) is not str and v is not None:
+        if type(o) is not dict or len(o) != 2:
+            return _otherwise(o)
+        try:
+            (v0, v1, ) = _get(o)
+        except KeyError:
+            return _otherwise(o)
+        self = _builder()
+        if type(v1) is not str and v1 is not None:
             raise _Miss
-        self.id = v
-        v = v0
-        if type(v) is not str and v is not None:
+        self.id = v1
+        if type(v0) is not str and v0 is not None:
             raise _Miss
-        self.name = v
+        self.name = v0
         self.__class__ = _cls
         return self
 
-Anything else raises (:class:`Miss`, ``KeyError``, ...), and the caller decodes that object
-again with the detailed converter, which coerces (``"25"`` for an ``int``), tolerates (a bare
-id string for a reference) or reports the exact field path. So the fast path only has to be
-right when it returns; it never decides what is an error.
+Inside an alias's function the same statements build ``v20`` in place behind ``if type(v20)
+is dict and len(v20) == 2``, with ``v20 = _f23(v20)`` (this function) as the way out.
+
+Anything else raises (:class:`Miss`, ``KeyError``, ``TypeError``...), and the caller decodes
+that object again with the detailed converter, which coerces (``"25"`` for an ``int``),
+tolerates (a bare id string for a reference) or reports the exact field path. So the fast
+path only has to be right when it returns; it never decides what is an error.
 
 One trick keeps the stores cheap: a frozen attrs class refuses attribute stores, and storing
 through ``object.__setattr__`` costs a C call per field. The function instead fills an
 instance of an unfrozen twin (:func:`_builder_class`: a subclass adding no slots, with
-``object``'s ``__setattr__``), so each store is a plain slot store, then sets ``__class__`` to
-the model, which Python allows because the layouts are identical. The twin never escapes.
+``object``'s ``__setattr__`` and ``__init__``), so each store is a plain slot store, then sets
+``__class__`` to the model, which Python allows because the layouts are identical. The twin
+never escapes.
 """
 
 from __future__ import annotations
@@ -89,7 +107,7 @@ def union_parts(type_: Any) -> tuple[tuple[Any, ...], bool]:
 def _builder_class(cls: type[Any]) -> type[Any]:
     """The unfrozen twin of the frozen slotted ``cls`` (see the module docstring). Python uses
     its generic slot store only when both ``__setattr__`` and ``__delattr__`` are
-    ``object``'s."""
+    ``object``'s; with ``object``'s ``__init__``, calling it makes an empty instance."""
     namespace = {
         "__slots__": (),
         "__setattr__": object.__setattr__,
