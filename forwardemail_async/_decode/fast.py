@@ -17,8 +17,9 @@ order,
   nobody else holds it), checking a ``list[str]`` with one ``"".join``; parses dates in the
   server's ``2024-05-01T12:34:56.789Z`` shape with one C call, after checking five of its
   characters (with those, the parser accepts exactly that shape);
-* builds a nested object with at most 8 keys in place when it has the sample's nested keys,
-  and otherwise calls the function made for the sample's nested object;
+* builds an object nested directly in the top one, with at most 8 keys, in place when it has
+  the sample's nested keys, and otherwise calls the function made for the sample's nested
+  object (deeper objects are always called);
 * and finally keeps unknown keys in ``extra_fields``.
 
 Since values are read by key, an object with the sample's keys in another order is served by
