@@ -450,6 +450,19 @@ async def test_deadline_refuses_a_cooldown_it_cannot_outlast(
     assert fake.requests == []
 
 
+async def test_a_deadline_spent_at_the_gate_sends_nothing(
+    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+) -> None:
+    # The cooldown uses up exactly the whole deadline: the slot comes with no time left.
+    client._requester.transport.gate.pause_for(5)
+    short = client.with_options(retry=fe.RetryPolicy(deadline=5))
+    with pytest.raises(fe.APITimeoutError) as info:
+        await short.domains.retrieve(DOMAIN)
+    assert info.value.request_sent is False
+    assert clock.sleeps == [5]
+    assert fake.requests == []
+
+
 async def test_running_out_of_deadline_is_a_timeout_error(
     client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
 ) -> None:

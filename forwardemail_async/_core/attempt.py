@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import math
 import ssl
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -16,12 +17,12 @@ from typing import NamedTuple
 import aiohttp
 from yarl import URL
 
-from .clock import Clock, time_limit
+from .clock import Clock
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .gate import RequestGate
 from .headers import parse_rate_limit
 
-__all__ = ["NO_ANSWER", "Raw", "send_once"]
+__all__ = ["NO_ANSWER", "Raw", "attempt_timeout", "send_once"]
 
 
 async def send_once(
@@ -61,24 +62,32 @@ async def send_once(
             request_sent=False,
         ) from None
     try:
-        # The attempt's clock starts only now: time spent queueing at the gate is not
-        # request time (aiohttp's own `total`/`connect` timeouts would count it).
+        # The attempt's clock starts only now (aiohttp arms `total` as the request starts):
+        # time spent queueing at the gate is not request time.
         started = clock.monotonic()
         sent = clock.time()
         if deadline_at is not None:
             left = deadline_at - started
-            timeout = left if timeout is None else min(timeout, left)
-        async with (
-            time_limit(timeout),
-            session.request(
-                method,
-                url,
-                data=_payload(body),
-                headers=headers,
-                allow_redirects=False,
-                timeout=client_timeout,
-            ) as resp,
-        ):
+            if left <= 0:  # it passed at the gate: nothing is sent
+                return APITimeoutError(
+                    f"{method} {route}: the deadline passed before the attempt could start",
+                    method=method,
+                    url=route,
+                    request_sent=False,
+                )
+            if timeout is None or left < timeout:
+                timeout = left
+                client_timeout = attempt_timeout(left, client_timeout.sock_connect)
+        # aiohttp's `total` covers the whole attempt, connecting, sending and reading the
+        # body inside this block, and ends it with asyncio.TimeoutError.
+        async with session.request(
+            method,
+            url,
+            data=_payload(body),
+            headers=headers,
+            allow_redirects=False,
+            timeout=client_timeout,
+        ) as resp:
             status, reason, response_headers = resp.status, resp.reason, resp.headers
             answer = (status, response_headers)
             try:
@@ -168,6 +177,13 @@ async def send_once(
     elapsed = clock.monotonic() - started
     # Built straight from a tuple: a named tuple's own constructor is a Python function.
     return _new_tuple(Raw, (status, reason, response_headers, payload, complete, elapsed))
+
+
+def attempt_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for one attempt: ``total`` seconds for all of it, ``connect`` for
+    opening the socket. They fire on time (aiohttp would round ``total`` up to the next
+    whole second from 5 s on)."""
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect, ceil_threshold=math.inf)
 
 
 class Raw(NamedTuple):

@@ -21,7 +21,7 @@ import attrs
 
 from forwardemail_async._version import __version__
 
-from .attempt import NO_ANSWER, Raw, send_once
+from .attempt import NO_ANSWER, Raw, attempt_timeout, send_once
 from .auth import BasicCredentials
 from .clock import Clock
 from .errors import (
@@ -96,7 +96,9 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._on_collect: weakref.finalize[..., Transport] | None = None
-        self._client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout)
+        self._connect_timeout = connect_timeout
+        # aiohttp's timeouts of an attempt, by the attempt timeout (a client uses one or two).
+        self._attempt_timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if accept_language is not None:
             headers.update(check_headers({"Accept-Language": accept_language}))
@@ -179,6 +181,10 @@ class Transport:
         read_back = None if hooks is None or not options.reconcile else hooks.read_back
         started = self.clock.monotonic()
         deadline_at = None if policy.deadline is None else started + policy.deadline
+        client_timeout = self._attempt_timeouts.get(options.timeout)
+        if client_timeout is None:
+            client_timeout = attempt_timeout(options.timeout, self._connect_timeout)
+            self._attempt_timeouts[options.timeout] = client_timeout
         attempt_once = functools.partial(
             send_once,
             session,
@@ -191,7 +197,7 @@ class Transport:
             body,
             timeout=options.timeout,
             deadline_at=deadline_at,
-            client_timeout=self._client_timeout,
+            client_timeout=client_timeout,
             max_response_size=self.max_response_size,
         )
         attempt = sent = 0
