@@ -101,7 +101,7 @@ async def _check_clean(
     await settle()
     assert acquired_connections(session) == 0
     gate = c._requester.transport.gate
-    assert gate._semaphore._value == gate.max_concurrency
+    assert gate.free_slots == gate.max_concurrency
     assert client_tasks(before) == []
 
 
@@ -145,8 +145,8 @@ async def test_cancel_while_queued_for_a_slot(
             await asyncio.sleep(0)
         queued = asyncio.ensure_future(c.domains.retrieve(DOMAIN))
         await settle()
-        semaphore = c._requester.transport.gate._semaphore
-        await _cancel_when(queued, lambda: semaphore.locked())
+        gate = c._requester.transport.gate
+        await _cancel_when(queued, lambda: gate.free_slots == 0)
         assert not hung.done()  # cancelling the queued call did not disturb the hung one
         await _cancel_when(hung, lambda: True)
         assert len(fake.requests) == 1

@@ -112,4 +112,4 @@ async def test_cancelled_wait_gives_the_slot_back() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    assert not gate._semaphore.locked()
+    assert gate.free_slots == 1

@@ -119,7 +119,7 @@ async def test_cancelled_call_leaks_nothing_and_client_stays_usable(
         assert acquired_connections(client_session(client)) == 0
         assert (await client.domains.retrieve(DOMAIN)).name == DOMAIN
         gate = client._requester.transport.gate
-        assert gate._semaphore._value == gate.max_concurrency  # the slot came back
+        assert gate.free_slots == gate.max_concurrency  # the slot came back
 
 
 async def test_cancelled_concurrent_listing(

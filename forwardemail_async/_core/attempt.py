@@ -20,7 +20,6 @@ from yarl import URL
 from .clock import Clock
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .gate import RequestGate
-from .headers import parse_rate_limit
 
 __all__ = ["NO_ANSWER", "Raw", "attempt_timeout", "send_once"]
 
@@ -47,20 +46,23 @@ async def send_once(
     ``max_response_size``, and the deadline running out while queueing at the gate (which
     waits out a spent server window of at most ``max_wait`` seconds).
     """
-    budget = None if deadline_at is None else deadline_at - clock.monotonic()
     unreadable: str | None = None
     kind = (method, route)
-    answer: tuple[int, Mapping[str, str]] | None = None  # for the gate, once read
-    try:
-        counted = await gate.acquire(budget, kind, max_wait=max_wait)
-    except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
-        raise APITimeoutError(
-            f"{method} {route}: the deadline passed (or would, during a rate-limit "
-            "cooldown) while waiting for a request slot",
-            method=method,
-            url=route,
-            request_sent=False,
-        ) from None
+    answered: int | None = None  # the answer's status and headers for the gate, once read
+    answered_headers: Mapping[str, str] | None = None
+    counted = False
+    if not gate.enter():
+        budget = None if deadline_at is None else deadline_at - clock.monotonic()
+        try:
+            counted = await gate.acquire(budget, kind, max_wait=max_wait)
+        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
+            raise APITimeoutError(
+                f"{method} {route}: the deadline passed (or would, during a rate-limit "
+                "cooldown) while waiting for a request slot",
+                method=method,
+                url=route,
+                request_sent=False,
+            ) from None
     try:
         # The attempt's clock starts only now (aiohttp arms `total` as the request starts):
         # time spent queueing at the gate is not request time.
@@ -88,8 +90,9 @@ async def send_once(
             allow_redirects=False,
             timeout=client_timeout,
         ) as resp:
-            status, reason, response_headers = resp.status, resp.reason, resp.headers
-            answer = (status, response_headers)
+            status = answered = resp.status
+            response_headers = answered_headers = resp.headers
+            reason = resp.reason
             try:
                 payload, cut_off = await _read_body(resp, max_response_size)
                 complete = True
@@ -153,16 +156,7 @@ async def send_once(
             exc,
         )
     finally:
-        info = None
-        if answer is not None and "X-RateLimit-Remaining" in answer[1]:
-            info = parse_rate_limit(answer[1])
-        gate.release(
-            kind,
-            counted=counted,
-            sent=sent,
-            info=info,
-            status=None if answer is None else answer[0],
-        )
+        gate.finish(kind, counted, sent, answered, answered_headers)
     if unreadable is not None:
         return APIConnectionError(
             f"{method} {route}: unreadable answer ({unreadable})", method=method, url=route

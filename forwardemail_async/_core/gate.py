@@ -12,15 +12,19 @@ after it goes alone (:class:`~forwardemail_async._core.budget.RateBudget`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable
+import math
+from collections import deque
+from collections.abc import Hashable, Mapping
 from types import TracebackType
 
 from .budget import RateBudget
 from .clock import Clock, time_limit
-from .headers import RateLimitInfo
+from .headers import RateLimitInfo, parse_rate_limit
 from .ratelimit import SlidingWindowLimit
 
 __all__ = ["RequestGate"]
+
+_NEVER = -math.inf  # no cooldown was ever set, or the last one is over
 
 
 class RequestGate:
@@ -34,9 +38,15 @@ class RequestGate:
             raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
         self.max_concurrency = max_concurrency
         self._clock = clock
-        self._semaphore = asyncio.Semaphore(max_concurrency)
-        self._paused_until = 0.0
+        # The slots: free ones are counted, and a slot given back goes straight to the first
+        # waiter, so there is never a free slot while someone waits for one.
+        self._free = max_concurrency
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._paused_until = _NEVER
         self._budget = RateBudget()
+        # Whether the budget held anything after the last answer it was told of (only the
+        # gate tells it anything): while not, no server window can hold a request back.
+        self._budget_known = False
         self._answered = asyncio.Event()
         self.rate_limit: SlidingWindowLimit | None = None
         self.in_flight = 0
@@ -44,6 +54,11 @@ class RequestGate:
     def set_rate_limit(self, requests: int, per_seconds: float) -> None:
         """Let at most ``requests`` requests start in any span of ``per_seconds`` seconds."""
         self.rate_limit = SlidingWindowLimit(requests, per_seconds, self._clock)
+
+    @property
+    def free_slots(self) -> int:
+        """Slots no request holds (0 while requests queue for one)."""
+        return self._free
 
     @property
     def paused_for(self) -> float:
@@ -66,17 +81,9 @@ class RequestGate:
         Returns whether the request counts against a known server budget; pass that on to
         :meth:`release`.
         """
-        started = self._clock.monotonic()
-        if (
-            self.rate_limit is None
-            and not self._budget
-            and not self._semaphore.locked()
-            and self._paused_until <= started
-        ):
-            # The common case under no pressure: a free slot, no cooldown, no limit known.
-            await self._semaphore.acquire()
-            self.in_flight += 1
+        if self.enter():
             return False
+        started = self._clock.monotonic()
         while True:
             left = None if budget is None else budget - (self._clock.monotonic() - started)
             wait = self.paused_for
@@ -93,24 +100,66 @@ class RequestGate:
                     raise TimeoutError("the cooldown outlasts the time left")
                 await self._clock.sleep(wait)
                 continue
-            async with time_limit(left):
-                await self._semaphore.acquire()
+            await self._take_slot(left)
             if self.paused_for > 0 or self._budget_spent(kind, max_wait):
                 # A cooldown began, or the server's budget was spent, while we queued.
-                self._semaphore.release()
+                self._give_slot()
                 continue
             if self.rate_limit is not None:
                 try:
                     async with time_limit(left):
                         await self.rate_limit.acquire()
                 except BaseException:  # timed out or cancelled: do not keep the slot
-                    self._semaphore.release()
+                    self._give_slot()
                     raise
             self.in_flight += 1
             if not self._budget:
+                self._budget_known = False
                 return False
             self._budget.start(kind)
             return True
+
+    def enter(self) -> bool:
+        """Take a slot at once if nothing could hold a request back: a free slot, no
+        cooldown, no client-side rate limit and no server window known. Whether it did; if
+        not, :meth:`acquire` waits. A request entered so does not count against a server
+        budget (nothing is known of one)."""
+        if self._free and self.rate_limit is None and not self._budget_known:
+            if self._paused_until != _NEVER:
+                if self._paused_until > self._clock.monotonic():
+                    return False
+                self._paused_until = _NEVER  # over for good: the clock never goes back
+            self._free -= 1
+            self.in_flight += 1
+            return True
+        return False
+
+    async def _take_slot(self, left: float | None) -> None:
+        """Wait, first come first served, for a slot (at most ``left`` seconds)."""
+        if self._free:
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            async with time_limit(left):
+                await waiter
+        except BaseException:  # timed out or cancelled
+            if waiter.done() and not waiter.cancelled():
+                self._give_slot()  # it was handed over just now: pass it on
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def _give_slot(self) -> None:
+        """A slot is free: hand it to the first waiter still waiting, or count it free."""
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
 
     def _budget_spent(self, kind: Hashable, max_wait: float) -> bool:
         if not self._budget:
@@ -129,7 +178,7 @@ class RequestGate:
     ) -> None:
         """Give back the slot taken by :meth:`acquire`, with what the answer (if any: a
         ``status``) said of the server's budget; ``sent`` is the epoch time it was sent."""
-        self._semaphore.release()
+        self._give_slot()
         self.in_flight -= 1
         learn = info is not None and (
             counted or (info.remaining is not None and info.remaining < self.max_concurrency)
@@ -140,8 +189,36 @@ class RequestGate:
             answered = status is not None
             now = self._clock.time()
             self._budget.finish(kind, sent, now, info, status=status, answered=answered)
+            self._budget_known = bool(self._budget)
             self._answered.set()
             self._answered = asyncio.Event()
+
+    def finish(
+        self,
+        kind: Hashable,
+        counted: bool,
+        sent: float,
+        status: int | None,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        """:meth:`release` after an attempt, given its answer's status and headers (both
+        ``None`` when no answer came); the ``X-RateLimit-*`` headers are parsed only when
+        they can matter: the request counted against a known budget, or the answer says
+        fewer than ``max_concurrency`` requests remain."""
+        if not counted:
+            remaining = None if headers is None else headers.get("X-RateLimit-Remaining")
+            if remaining is None or (
+                len(remaining) < 19
+                and remaining.isdecimal()
+                and int(remaining) >= self.max_concurrency
+            ):
+                self._give_slot()
+                self.in_flight -= 1
+                return
+        info = None
+        if headers is not None and "X-RateLimit-Remaining" in headers:
+            info = parse_rate_limit(headers)
+        self.release(kind, counted=counted, sent=sent, info=info, status=status)
 
     async def __aenter__(self) -> None:
         await self.acquire()
