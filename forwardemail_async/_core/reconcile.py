@@ -112,5 +112,7 @@ async def create_once(
     has no key) exactly once."""
     # Built straight from a tuple: a named tuple's own constructor is a Python function.
     hooks = None if read_back is None else _new_tuple(CallHooks, (None, read_back))
-    response = await requester.send("POST", route, path_params=path_params, json=body, hooks=hooks)
-    return structure(response.json(), model, what=f"POST {route}")
+    answer = await requester.send_for_json(
+        "POST", route, path_params=path_params, json=body, hooks=hooks
+    )
+    return structure(answer, model, what=f"POST {route}")

@@ -7,7 +7,7 @@ JSON body) and get back a :class:`Response`, a model, or an :class:`AsyncPaginat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -86,6 +86,37 @@ class Requester:
             hooks=hooks,
         )
 
+    async def send_for_json(
+        self,
+        method: str,
+        route: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        authenticated: bool = True,
+        allow_non_idempotent_retry: bool | None = None,
+        hooks: CallHooks | None = None,
+    ) -> Any:
+        """:meth:`send`, returning only the answer's decoded JSON (no :class:`Response` is
+        built for it); a :class:`ResponseDecodeError` if the answer is not JSON."""
+        if authenticated and self.auth is None:
+            raise ValueError(
+                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
+                "(or set FORWARD_EMAIL_API_KEY)"
+            )
+        return await self.transport.request_json(
+            method,
+            route,
+            options=self.options,
+            auth=self.auth if authenticated else None,
+            path_params=path_params,
+            query=query,
+            json=json,
+            allow_non_idempotent_retry=allow_non_idempotent_retry,
+            hooks=hooks,
+        )
+
     async def model(
         self,
         cls: type[T],
@@ -99,7 +130,7 @@ class Requester:
         allow_non_idempotent_retry: bool | None = None,
     ) -> T:
         """Send a request and structure its JSON answer as ``cls``."""
-        response = await self.send(
+        answer = await self.send_for_json(
             method,
             route,
             path_params=path_params,
@@ -108,7 +139,7 @@ class Requester:
             authenticated=authenticated,
             allow_non_idempotent_retry=allow_non_idempotent_retry,
         )
-        return structure(response.json(), cls, what=f"{method} {route}")
+        return structure(answer, cls, what=f"{method} {route}")
 
     async def text(
         self,

@@ -14,7 +14,8 @@ import functools
 import logging
 import platform
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
 
 import aiohttp
 import attrs
@@ -37,7 +38,7 @@ from .headers import RateLimitInfo, parse_rate_limit
 from .hooks import CallHooks, Pacing, ReadBack
 from .interpret import Outcome, interpret
 from .params import check_headers
-from .response import Response, dumps
+from .response import NOT_DECODED, Response, dumps
 from .retry import RetryDetails, RetryPolicy, decide_resend
 from .urls import build_url, render_path
 
@@ -144,7 +145,7 @@ class Transport:
         if session is not None and self._owns_session and not session.closed:
             await session.close()
 
-    async def request(
+    def request(
         self,
         method: str,
         route: str,
@@ -156,7 +157,7 @@ class Transport:
         json: object = None,
         allow_non_idempotent_retry: bool | None = None,
         hooks: CallHooks | None = None,
-    ) -> Response:
+    ) -> Coroutine[Any, Any, Response]:
         """Send one logical request, retrying per ``options.retry``; return a 2xx answer.
 
         Each attempt's answer goes through :func:`interpret`, which says what it means; this
@@ -164,6 +165,62 @@ class Transport:
         Raises the typed :class:`APIError` for any other status, and
         :class:`APIConnectionError` / :class:`APITimeoutError` when no answer came.
         """
+        return self._exchange(
+            method,
+            route,
+            options,
+            auth,
+            path_params,
+            query,
+            json,
+            allow_non_idempotent_retry,
+            hooks,
+            True,
+        )
+
+    def request_json(
+        self,
+        method: str,
+        route: str,
+        *,
+        options: RequestOptions,
+        auth: BasicCredentials | None,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        json: object = None,
+        allow_non_idempotent_retry: bool | None = None,
+        hooks: CallHooks | None = None,
+    ) -> Coroutine[Any, Any, Any]:
+        """:meth:`request`, returning only the answer's decoded JSON, for a caller that
+        wants nothing else of it (a :class:`ResponseDecodeError` if it is not JSON)."""
+        return self._exchange(
+            method,
+            route,
+            options,
+            auth,
+            path_params,
+            query,
+            json,
+            allow_non_idempotent_retry,
+            hooks,
+            False,
+        )
+
+    async def _exchange(
+        self,
+        method: str,
+        route: str,
+        options: RequestOptions,
+        auth: BasicCredentials | None,
+        path_params: Mapping[str, str] | None,
+        query: Mapping[str, str] | None,
+        json: object,
+        allow_non_idempotent_retry: bool | None,
+        hooks: CallHooks | None,
+        whole: bool,
+    ) -> Any:
+        """The retry loop of :meth:`request` (``whole``: return the :class:`Response`) and
+        :meth:`request_json` (return its JSON only, so no response object is built for it)."""
         path = render_path(route, path_params or {})
         url = build_url(self.base_url, path, query)
         headers = dict(self._default_headers)
@@ -248,7 +305,9 @@ class Transport:
                 allow_non_idempotent=allow_non_idempotent_retry,
             )
             if outcome.error is None:
-                return Response(
+                if not whole and outcome.value is not NOT_DECODED:
+                    return outcome.value
+                response = Response(
                     status=answer.status,
                     reason=answer.reason,
                     headers=answer.headers,
@@ -260,6 +319,7 @@ class Transport:
                     elapsed=answer.elapsed,
                     decoded=outcome.value,
                 )
+                return response if whole else response.json()
             failure, error = outcome.failure, outcome.error
             assert failure is not None
             assert error is not None
@@ -283,6 +343,8 @@ class Transport:
                 started_at = self.clock.time() - (self.clock.monotonic() - started)
                 found = await read_back.settle(method, route, unsure, started_at)
                 if found is not None:
+                    if not whole:
+                        return found.json()
                     return attrs.evolve(found, retries=sent - 1, recovered=True)
                 # The server does not hold it: send again after the backoff, within budget.
                 resend = decide_resend(
