@@ -26,7 +26,7 @@ from .headers import parse_rate_limit, parse_retry_after, seconds_until_reset, s
 from .response import NOT_DECODED, loads
 from .retry import IDEMPOTENT_METHODS, RetryPolicy, decide_retry
 
-__all__ = ["NOT_DECODED", "Outcome", "interpret", "is_json"]
+__all__ = ["NOT_DECODED", "Outcome", "decode_2xx", "interpret", "is_json"]
 
 
 class Outcome(NamedTuple):
@@ -73,12 +73,15 @@ def is_json(headers: Mapping[str, str]) -> bool:
     return _json_type(headers.get("Content-Type", ""))
 
 
-def _decode_2xx(
+def decode_2xx(
     method: str, route: str, status: int, headers: Mapping[str, str], body: bytes
 ) -> Outcome | ResponseDecodeError:
     """The outcome of a 2xx answer that is complete, or the error saying it arrived cut.
 
-    (Every answer of every call passes here, so the common case is written out inline.)"""
+    What :func:`interpret` says of a complete 2xx answer to anything but ``HEAD`` when this
+    returns an :class:`Outcome`; the transport asks it first, since nearly every answer is
+    one. (Every answer of every call passes here, so the common case is written out
+    inline.)"""
     declared = headers.get("Content-Length")
     if (
         declared is not None
@@ -171,7 +174,7 @@ def interpret(
     if status is not None and status < 300 and complete:  # the common case first
         if not decode or method == "HEAD":  # a HEAD answer has the headers of a body, not one
             return _UNDECODED
-        decoded = _decode_2xx(method, route, status, headers, body)
+        decoded = decode_2xx(method, route, status, headers, body)
         if isinstance(decoded, Outcome):
             return decoded
     idempotent = method.upper() in IDEMPOTENT_METHODS

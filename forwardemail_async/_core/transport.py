@@ -32,11 +32,12 @@ from .errors import (
     APITimeoutError,
     ForwardEmailError,
     RateLimitError,
+    ResponseDecodeError,
 )
 from .gate import RequestGate
 from .headers import RateLimitInfo, parse_rate_limit
 from .hooks import CallHooks, Pacing, ReadBack
-from .interpret import Outcome, interpret
+from .interpret import Outcome, decode_2xx, interpret
 from .params import check_headers
 from .response import NOT_DECODED, Response, dumps
 from .retry import RetryDetails, RetryPolicy, decide_resend
@@ -287,23 +288,28 @@ class Transport:
                 logger.debug(
                     "%s %s -> %d in %.1f ms", method, route, raw.status, raw.elapsed * 1000
                 )
+                outcome: Outcome | ResponseDecodeError | None = None
+                if raw.status < 300 and raw.complete and method != "HEAD":
+                    # The common case, decided without the rest of interpret()'s inputs.
+                    outcome = decode_2xx(method, route, raw.status, raw.headers, raw.body)
             else:
-                answer, lost = NO_ANSWER, raw
-            outcome = interpret(
-                method,
-                None if lost else answer.status,
-                answer.headers,
-                answer.body,
-                failure=lost,
-                now=self.clock.time(),
-                attempt=attempt,
-                policy=policy,
-                elapsed=self.clock.monotonic() - started,
-                route=route,
-                reason=answer.reason,
-                complete=answer.complete,
-                allow_non_idempotent=allow_non_idempotent_retry,
-            )
+                answer, lost, outcome = NO_ANSWER, raw, None
+            if not isinstance(outcome, Outcome):
+                outcome = interpret(
+                    method,
+                    None if lost else answer.status,
+                    answer.headers,
+                    answer.body,
+                    failure=lost,
+                    now=self.clock.time(),
+                    attempt=attempt,
+                    policy=policy,
+                    elapsed=self.clock.monotonic() - started,
+                    route=route,
+                    reason=answer.reason,
+                    complete=answer.complete,
+                    allow_non_idempotent=allow_non_idempotent_retry,
+                )
             if outcome.error is None:
                 if not whole and outcome.value is not NOT_DECODED:
                     return outcome.value

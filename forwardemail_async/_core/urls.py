@@ -188,10 +188,17 @@ def render_path(route: str, params: Mapping[str, str]) -> str:
 
 def build_url(base: str, path: str, query: Mapping[str, str] | None = None) -> URL:
     """Join the normalized base URL and an encoded path; add the query, if any."""
-    url = URL(base + path, encoded=True)
+    url = _encoded_url(base + path)
     if query:
         url = url.with_query(query)
     return url
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded_url(text: str) -> URL:
+    """The URL of an already encoded string; cached, since most calls of a program name the
+    same few paths and parsing one is the dearest step of building a request."""
+    return URL(text, encoded=True)
 
 
 # Compiled on the first base URL other than the default (and cached by ``re``).
