@@ -31,7 +31,7 @@ async def send_once(
     method: str,
     url: URL,
     route: str,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
     body: bytes | None,
     *,
     timeout: float | None,

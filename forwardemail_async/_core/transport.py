@@ -105,6 +105,8 @@ class Transport:
         if accept_language is not None:
             headers.update(check_headers({"Accept-Language": accept_language}))
         self._default_headers = headers
+        # The headers of requests that add none of their own, by credentials and body.
+        self._prepared_headers: dict[tuple[BasicCredentials | None, bool], dict[str, str]] = {}
         self._rate_limit_headers: Mapping[str, str] | None = None
         self.max_response_size = max_response_size
 
@@ -124,7 +126,9 @@ class Transport:
         loop = asyncio.get_running_loop()
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=max(100, self.gate.max_concurrency))
-            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+            self._session = aiohttp.ClientSession(
+                connector=connector, raise_for_status=False, headers=self._default_headers
+            )
             self._loop = loop
             self._on_collect = weakref.finalize(self, _close_abandoned, self._session, loop)
             self._on_collect.atexit = False  # at exit the loop is gone; aiohttp's warning stands
@@ -134,6 +138,16 @@ class Transport:
                 "client per event loop (for example inside `async with` in your coroutine)"
             )
         return self._session
+
+    def _headers(self, auth: BasicCredentials | None, with_body: bool) -> dict[str, str]:
+        """A request's headers, before the call's own (``options.headers``); ``Accept`` and
+        ``User-Agent`` are the defaults of the session, when it is ours."""
+        headers = {} if self._owns_session else dict(self._default_headers)
+        if auth is not None:
+            headers["Authorization"] = auth.header
+        if with_body:
+            headers["Content-Type"] = "application/json"
+        return headers
 
     async def close(self) -> None:
         """Close the session if this transport created it; safe to call more than once."""
@@ -224,16 +238,20 @@ class Transport:
         :meth:`request_json` (return its JSON only, so no response object is built for it)."""
         path = render_path(route, path_params or {})
         url = build_url(self.base_url, path, query)
-        headers = dict(self._default_headers)
-        if options.headers:
-            headers.update(options.headers)
-        if auth is not None:
-            headers["Authorization"] = auth.header
-        body: bytes | None = None
-        if json is not None:
-            body = dumps(json)
-            headers["Content-Type"] = "application/json"
+        body = None if json is None else dumps(json)
         session = self._session_for_loop()
+        if options.headers:
+            headers = self._headers(auth, body is not None)
+            headers.update(options.headers)
+        else:
+            # Shared by every such request: nothing below changes a request's headers.
+            prepared = self._prepared_headers.get((auth, body is not None))
+            if prepared is None:
+                if len(self._prepared_headers) >= 64:  # alias sessions come and go
+                    self._prepared_headers.clear()
+                prepared = self._headers(auth, body is not None)
+                self._prepared_headers[auth, body is not None] = prepared
+            headers = prepared
         policy = options.retry
         pacing = None if hooks is None else hooks.pacing
         read_back = None if hooks is None or not options.reconcile else hooks.read_back
