@@ -94,7 +94,15 @@ async def send_once(
             response_headers = answered_headers = resp.headers
             reason = resp.reason
             try:
-                payload, cut_off = await _read_body(resp, max_response_size)
+                length = resp.content_length
+                if max_response_size is None or (
+                    length is not None
+                    and length <= max_response_size
+                    and "Content-Encoding" not in response_headers
+                ):  # the framing itself bounds the body (read here: every answer passes)
+                    payload, cut_off = await resp.read(), False
+                else:
+                    payload, cut_off = await _read_capped(resp, max_response_size)
                 complete = True
             except aiohttp.ClientPayloadError:
                 # The connection closed before the body's end: the status stands, the
@@ -215,14 +223,9 @@ def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
     return body
 
 
-async def _read_body(resp: aiohttp.ClientResponse, limit: int | None) -> tuple[bytes, bool]:
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
     """The body, but no more than ``limit`` bytes (after decompression); the flag tells
     whether more was cut off. A cut-off connection is closed, never reused."""
-    if limit is None:
-        return await resp.read(), False
-    length = resp.content_length
-    if length is not None and length <= limit and "Content-Encoding" not in resp.headers:
-        return await resp.read(), False  # the framing itself bounds the body
     chunks = bytearray()
     async for chunk in resp.content.iter_any():
         chunks += chunk
