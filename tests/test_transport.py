@@ -6,6 +6,7 @@ import asyncio
 import logging
 import socket
 
+import aiohttp
 import pytest
 
 import forwardemail_async as fe
@@ -337,6 +338,17 @@ async def test_headers_sent(
     ) as c:
         await c.domains.retrieve(DOMAIN)
     assert fake.requests[-1].headers["Accept-Language"] == "fr"
+    # A session of the application's own carries none of these defaults: each request does.
+    async with (
+        aiohttp.ClientSession() as session,
+        fe.ForwardEmail(
+            api_key=user.api_token, base_url=server.url, accept_language="fr", session=session
+        ) as c,
+    ):
+        await c.domains.retrieve(DOMAIN)
+    shared = fake.requests[-1].headers
+    assert shared["Accept"] == "application/json" and shared["Accept-Language"] == "fr"
+    assert shared["User-Agent"].startswith(f"forwardemail_async/{fe.__version__}")
 
 
 async def test_with_options_shares_the_session(
