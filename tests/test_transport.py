@@ -209,6 +209,8 @@ async def test_connection_refused_is_retried_then_typed(clock: fe.ManualClock) -
     assert info.value.request_sent is False
     # A refused connection never reached a server, so even the POST was retried.
     assert len(clock.sleeps) == 2
+    # The message names the server and the system's reason.
+    assert f"could not connect to 127.0.0.1:{port} (Connection refused)" in str(info.value)
 
 
 async def test_hang_times_out_per_attempt(

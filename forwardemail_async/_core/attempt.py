@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+import os
+import socket
 import ssl
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -21,7 +23,7 @@ from .clock import Clock
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .gate import RequestGate
 
-__all__ = ["NO_ANSWER", "Raw", "attempt_timeout", "send_once"]
+__all__ = ["NO_ANSWER", "Raw", "attempt_timeout", "connect_failure", "send_once"]
 
 
 async def send_once(
@@ -143,7 +145,7 @@ async def send_once(
     except aiohttp.ClientConnectorError as exc:
         return _chained(
             APIConnectionError(
-                f"{method} {route}: could not connect ({type(exc).__name__})",
+                f"{method} {route}: could not connect to {_where(exc)} ({connect_failure(exc)})",
                 method=method,
                 url=route,
                 request_sent=False,
@@ -203,6 +205,24 @@ _new_tuple = tuple.__new__
 
 # What stands in for the answer when the connection was lost.
 NO_ANSWER = Raw(0, None, {}, b"", True, 0.0)
+
+
+def connect_failure(error: BaseException | None) -> str:
+    """Why a connection could not be opened, as the system words it ("Connection refused",
+    "Name or service not known"), from aiohttp's error or the ``OSError`` itself."""
+    os_error = getattr(error, "os_error", error)
+    if isinstance(os_error, OSError):
+        if os_error.errno and not isinstance(os_error, socket.gaierror):
+            return os.strerror(os_error.errno)
+        if os_error.strerror:
+            return os_error.strerror
+    return type(error).__name__
+
+
+def _where(exc: aiohttp.ClientConnectorError) -> str:
+    """``host:port`` the connection was for (an IPv6 address in brackets)."""
+    host = f"[{exc.host}]" if ":" in exc.host else exc.host
+    return f"{host}:{exc.port}"
 
 
 def _chained(error: APIConnectionError, cause: BaseException) -> APIConnectionError:

@@ -17,7 +17,6 @@ import contextlib
 import contextvars
 import difflib
 import os
-import socket
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO, NoReturn
@@ -25,6 +24,7 @@ from typing import IO, BinaryIO, NoReturn
 from yarl import URL
 
 from forwardemail_async._client import API_KEY_ENV, BASE_URL_ENV, ForwardEmail
+from forwardemail_async._core.attempt import connect_failure
 from forwardemail_async._core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -288,13 +288,7 @@ def _connection_problem(exc: APIConnectionError, base_url: str) -> str:
         return f"no answer from {where} in time ({exc})"
     if exc.request_sent:
         return f"the connection to {where} failed ({exc})"
-    os_error = getattr(exc.__cause__, "os_error", None)
-    reason = "could not connect"
-    if isinstance(os_error, OSError):
-        if os_error.errno and not isinstance(os_error, socket.gaierror):
-            reason = os.strerror(os_error.errno)  # "Connection refused"
-        elif os_error.strerror:
-            reason = os_error.strerror  # "Domain name not found"
+    reason = connect_failure(exc.__cause__)
     hint = "" if base_url == DEFAULT_BASE_URL else "; check --base-url"
     return f"cannot connect to {where}: {reason}{hint}"
 
