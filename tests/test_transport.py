@@ -452,28 +452,26 @@ async def test_deadline_bounds_the_wait_for_a_slot(
     assert _count(fake, "GET", DOMAIN) == 1  # the queued call never went out
 
 
-async def test_deadline_refuses_a_cooldown_it_cannot_outlast(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
-) -> None:
-    client._requester.transport.gate.pause_for(60)
-    short = client.with_options(retry=fe.RetryPolicy(deadline=5))
-    with pytest.raises(fe.APITimeoutError) as info:
-        await short.domains.retrieve(DOMAIN)
-    assert info.value.request_sent is False
-    assert clock.sleeps == []
-    assert fake.requests == []
-
-
+@pytest.mark.parametrize(
+    ("cooldown", "sleeps"),
+    [
+        (60, []),  # longer than the deadline: refused at once, without waiting
+        (5, [5]),  # uses up exactly the whole deadline: the slot comes with no time left
+    ],
+)
 async def test_a_deadline_spent_at_the_gate_sends_nothing(
-    client: fe.ForwardEmail, fake: FakeForwardEmail, clock: fe.ManualClock
+    client: fe.ForwardEmail,
+    fake: FakeForwardEmail,
+    clock: fe.ManualClock,
+    cooldown: float,
+    sleeps: list[float],
 ) -> None:
-    # The cooldown uses up exactly the whole deadline: the slot comes with no time left.
-    client._requester.transport.gate.pause_for(5)
+    client._requester.transport.gate.pause_for(cooldown)
     short = client.with_options(retry=fe.RetryPolicy(deadline=5))
     with pytest.raises(fe.APITimeoutError) as info:
         await short.domains.retrieve(DOMAIN)
     assert info.value.request_sent is False
-    assert clock.sleeps == [5]
+    assert clock.sleeps == sleeps
     assert fake.requests == []
 
 

@@ -55,6 +55,18 @@ class Requester:
             f"retry={self.options.retry!r}, headers={sorted(self.options.headers)!r})"
         )
 
+    def _credentials(self, method: str, route: str, authenticated: bool) -> BasicCredentials | None:
+        """The credentials a request carries (none for a public route); refused when the
+        route needs some and this requester has none."""
+        if not authenticated:
+            return None
+        if self.auth is None:
+            raise ValueError(
+                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
+                "(or set FORWARD_EMAIL_API_KEY)"
+            )
+        return self.auth
+
     async def send(
         self,
         method: str,
@@ -69,16 +81,11 @@ class Requester:
     ) -> Response:
         """Send a request with this requester's identity (or none for public routes);
         ``hooks`` plug pacing or a read-back into the transport's retry loop."""
-        if authenticated and self.auth is None:
-            raise ValueError(
-                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
-                "(or set FORWARD_EMAIL_API_KEY)"
-            )
         return await self.transport.request(
             method,
             route,
             options=self.options,
-            auth=self.auth if authenticated else None,
+            auth=self._credentials(method, route, authenticated),
             path_params=path_params,
             query=query,
             json=json,
@@ -102,16 +109,11 @@ class Requester:
         built for it); a :class:`ResponseDecodeError` if the answer is not JSON. (A plain
         function handing back the transport's coroutine: one frame less on every resume;
         missing credentials are refused when it is called.)"""
-        if authenticated and self.auth is None:
-            raise ValueError(
-                f"{method} {route} needs credentials: pass api_key= to ForwardEmail "
-                "(or set FORWARD_EMAIL_API_KEY)"
-            )
         return self.transport.request_json(
             method,
             route,
             options=self.options,
-            auth=self.auth if authenticated else None,
+            auth=self._credentials(method, route, authenticated),
             path_params=path_params,
             query=query,
             json=json,

@@ -23,14 +23,11 @@ path only has to be right when it returns; it never decides what is an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from .fast_writer import (
     FastFunction,
     FunctionWriter,
-    HookGetter,
     Miss,
     declared_fields,
     refuse,
@@ -48,18 +45,6 @@ _MAX_UNKNOWN_KEYS = 16
 class FastStructurer(FunctionWriter):
     """Makes (once per model and key order) and caches the fast functions; see the module
     docstring, and :class:`~.fast_writer.FunctionWriter` for its arguments."""
-
-    def __init__(
-        self,
-        hook_for: HookGetter,
-        is_plain: Callable[[Any], bool],
-        is_reference: Callable[[Any], bool],
-        parse_javascript_datetime: Callable[[str], datetime],
-    ) -> None:
-        super().__init__(hook_for, is_plain, is_reference, parse_javascript_datetime)
-        self._made: dict[type[Any], FastFunction] = {}
-        self._by_keys: dict[type[Any], dict[tuple[Any, ...], FastFunction]] = {}
-        self._by_name: dict[type[Any], FastFunction] = {}
 
     def function(self, cls: type[Any]) -> FastFunction:
         """The fast function of a supported model, made on first use: it looks the object's

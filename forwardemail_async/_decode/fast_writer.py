@@ -145,6 +145,11 @@ class FunctionWriter(abc.ABC):
         self._is_plain = is_plain
         self._is_reference = is_reference
         self._parse_javascript_datetime = parse_javascript_datetime
+        # The functions made so far, which the subclass looks up: by model, by model and key
+        # order, and each model's function reading fields by name.
+        self._made: dict[type[Any], FastFunction] = {}
+        self._by_keys: dict[type[Any], dict[tuple[Any, ...], FastFunction]] = {}
+        self._by_name: dict[type[Any], FastFunction] = {}
 
     @staticmethod
     def supports(cls: Any) -> bool:
