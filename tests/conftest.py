@@ -92,7 +92,7 @@ def acquired_connections(session: aiohttp.ClientSession) -> int:
 
 def client_session(client: fe.ForwardEmail) -> aiohttp.ClientSession:
     """The aiohttp session a client created (tests inspect its pool)."""
-    session = client._requester.transport._session
+    session = client._requester.transport.session.current
     assert session is not None
     return session
 

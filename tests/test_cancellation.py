@@ -106,7 +106,7 @@ async def _check_clean(
 
 
 def _own_session(c: fe.ForwardEmail) -> aiohttp.ClientSession:
-    own = c._requester.transport._session
+    own = c._requester.transport.session.current
     assert own is not None
     return own
 

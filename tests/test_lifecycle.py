@@ -28,7 +28,7 @@ def domain(fake: FakeForwardEmail, user: FakeUser) -> None:
 
 def test_constructing_outside_a_loop_creates_no_session() -> None:
     client = fe.ForwardEmail(api_key="k")
-    assert client._requester.transport._session is None
+    assert client._requester.transport.session.current is None
     assert not client.closed
 
 
@@ -78,7 +78,7 @@ async def test_a_closed_then_dropped_client_schedules_nothing(
 ) -> None:
     client = fe.ForwardEmail(api_key=user.api_token, base_url=server.url)
     await client.domains.retrieve(DOMAIN)
-    finalizer = client._requester.transport._on_collect
+    finalizer = client._requester.transport.session.on_collect
     assert finalizer is not None and finalizer.alive
     await client.close()
     assert not finalizer.alive

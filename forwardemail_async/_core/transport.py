@@ -8,19 +8,13 @@ caller plugs in (a bulk run's pacer, a create's read-back) runs as hooks of this
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import logging
-import platform
-import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
 import attrs
-
-from forwardemail_async._version import __version__
 
 from .attempt import NO_ANSWER, Raw, attempt_timeout, send_once
 from .auth import BasicCredentials
@@ -38,9 +32,9 @@ from .gate import RequestGate
 from .headers import RateLimitInfo, parse_rate_limit
 from .hooks import CallHooks, Pacing, ReadBack
 from .interpret import Outcome, decode_2xx, interpret
-from .params import check_headers
 from .response import NOT_DECODED, Response, dumps
 from .retry import RetryDetails, RetryPolicy, decide_resend
+from .session import HttpSession
 from .urls import build_url, render_path
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "RequestOptions", "Transport"]
@@ -50,11 +44,6 @@ logger = logging.getLogger("forwardemail_async")
 # The most bytes read from one answer unless the client says otherwise (a message with its
 # attachments, base64 in JSON, is the largest legitimate answer: well below this).
 DEFAULT_MAX_RESPONSE_SIZE = 128 * 1024 * 1024
-
-USER_AGENT = (
-    f"forwardemail_async/{__version__} aiohttp/{aiohttp.__version__} "
-    f"{platform.python_implementation()}/{platform.python_version()}"
-)
 
 
 @attrs.frozen(kw_only=True)
@@ -71,13 +60,8 @@ class RequestOptions:
 
 
 class Transport:
-    """Sends requests for every service of one client over one shared aiohttp session.
-
-    The session is created lazily inside the running event loop on first use, unless the
-    caller passed their own, which is then never closed here. A transport dropped while its
-    session is open (a notebook cell that made a client, run again) closes the session on its
-    loop when it is garbage-collected, instead of leaving aiohttp to warn of a leak.
-    """
+    """Sends requests for every service of one client over one shared aiohttp session
+    (:class:`~forwardemail_async._core.session.HttpSession`)."""
 
     def __init__(
         self,
@@ -93,20 +77,12 @@ class Transport:
         self.base_url = base_url
         self.clock = clock
         self.gate = RequestGate(max_concurrency, clock)
-        self._session = session
-        self._owns_session = session is None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
-        self._on_collect: weakref.finalize[..., Transport] | None = None
+        self.session = HttpSession(
+            session, max_concurrency=max_concurrency, accept_language=accept_language
+        )
         self._connect_timeout = connect_timeout
         # aiohttp's timeouts of an attempt, by the attempt timeout (a client uses one or two).
         self._attempt_timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        if accept_language is not None:
-            headers.update(check_headers({"Accept-Language": accept_language}))
-        self._default_headers = headers
-        # The headers of requests that add none of their own, by credentials and body.
-        self._prepared_headers: dict[tuple[BasicCredentials | None, bool], dict[str, str]] = {}
         self._rate_limit_headers: Mapping[str, str] | None = None
         self.max_response_size = max_response_size
 
@@ -118,47 +94,11 @@ class Transport:
 
     @property
     def closed(self) -> bool:
-        return self._closed
-
-    def _session_for_loop(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise RuntimeError("this ForwardEmail client is closed; create a new one")
-        loop = asyncio.get_running_loop()
-        if self._session is None:
-            connector = aiohttp.TCPConnector(limit=max(100, self.gate.max_concurrency))
-            self._session = aiohttp.ClientSession(
-                connector=connector, raise_for_status=False, headers=self._default_headers
-            )
-            self._loop = loop
-            self._on_collect = weakref.finalize(self, _close_abandoned, self._session, loop)
-            self._on_collect.atexit = False  # at exit the loop is gone; aiohttp's warning stands
-        elif self._owns_session and self._loop is not loop:
-            raise RuntimeError(
-                "this ForwardEmail client was first used in another event loop; create one "
-                "client per event loop (for example inside `async with` in your coroutine)"
-            )
-        return self._session
-
-    def _headers(self, auth: BasicCredentials | None, with_body: bool) -> dict[str, str]:
-        """A request's headers, before the call's own (``options.headers``); ``Accept`` and
-        ``User-Agent`` are the defaults of the session, when it is ours."""
-        headers = {} if self._owns_session else dict(self._default_headers)
-        if auth is not None:
-            headers["Authorization"] = auth.header
-        if with_body:
-            headers["Content-Type"] = "application/json"
-        return headers
+        return self.session.closed
 
     async def close(self) -> None:
         """Close the session if this transport created it; safe to call more than once."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._on_collect is not None:
-            self._on_collect.detach()
-        session, self._session = self._session, None
-        if session is not None and self._owns_session and not session.closed:
-            await session.close()
+        await self.session.close()
 
     def request(
         self,
@@ -239,19 +179,8 @@ class Transport:
         path = render_path(route, path_params or {})
         url = build_url(self.base_url, path, query)
         body = None if json is None else dumps(json)
-        session = self._session_for_loop()
-        if options.headers:
-            headers = self._headers(auth, body is not None)
-            headers.update(options.headers)
-        else:
-            # Shared by every such request: nothing below changes a request's headers.
-            prepared = self._prepared_headers.get((auth, body is not None))
-            if prepared is None:
-                if len(self._prepared_headers) >= 64:  # alias sessions come and go
-                    self._prepared_headers.clear()
-                prepared = self._headers(auth, body is not None)
-                self._prepared_headers[auth, body is not None] = prepared
-            headers = prepared
+        session = self.session.get()
+        headers = self.session.headers(auth, body is not None, options.headers)
         policy = options.retry
         pacing = None if hooks is None else hooks.pacing
         read_back = None if hooks is None or not options.reconcile else hooks.read_back
@@ -437,29 +366,5 @@ class Transport:
             pacing.finished(sent, answer, status)
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
+        state = "closed" if self.session.closed else "open"
         return f"Transport(base_url={self.base_url!r}, {state})"
-
-
-# Sessions being closed after their client was garbage-collected; the loop keeps only weak
-# references to tasks, so a task nobody holds could vanish before it has closed anything.
-_abandoned_closes: set[asyncio.Task[None]] = set()
-
-
-def _close_abandoned(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> None:
-    """Close the session of a garbage-collected transport on its loop (from any thread).
-
-    With the loop already closed there is nothing left to close it on, and aiohttp's own
-    "Unclosed client session" warning rightly reports a client that was never closed.
-    """
-    if session.closed or loop.is_closed():
-        return
-    logger.debug("closing the session of a ForwardEmail client that was never closed")
-    with contextlib.suppress(RuntimeError):  # the loop closed in the meantime
-        loop.call_soon_threadsafe(_start_close, session, loop)
-
-
-def _start_close(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> None:
-    task = loop.create_task(session.close())
-    _abandoned_closes.add(task)
-    task.add_done_callback(_abandoned_closes.discard)
