@@ -446,6 +446,16 @@ async def test_scout_goes_once_before_the_third_create(
     assert methods.index("GET") <= 2  # the first two creates may go before it
 
 
+async def test_a_resent_create_does_not_bring_the_scout_forward(
+    client: fe.ForwardEmail, fake: FakeForwardEmail
+) -> None:
+    """Two items, one of them posted again after a 503: still two creates, so no scout."""
+    fake.faults.script("503", method="POST")
+    summary = await client.aliases.create_many(DOMAIN, specs(2), concurrency=4).run()
+    assert summary.counts.created == 2
+    assert posts(fake) == 3 and scouts(fake) == 0
+
+
 async def test_a_failed_scout_leaves_the_run_to_its_items(
     client: fe.ForwardEmail, fake: FakeForwardEmail
 ) -> None:

@@ -439,6 +439,21 @@ async def test_an_unreachable_server_is_named_by_host_and_port() -> None:
     assert secret not in err
 
 
+async def test_a_tls_failure_is_told_as_tls_names_it(server: FakeServer) -> None:
+    """https to a plain-http server: OpenSSL's reason, not the system's word for its errno."""
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    tls_url = server.url.replace("http://", "https://")
+    status, out, err = await cli_without_key(
+        "--api-key", secret, "--base-url", tls_url, "domains", "list"
+    )
+    assert (status, out) == (1, "")
+    where = tls_url.removeprefix("https://")
+    # OpenSSL's own words (their detail varies by OpenSSL version).
+    assert err.startswith(f"error: cannot connect to {where}: [SSL"), err
+    assert "Operation not permitted" not in err
+    assert secret not in err
+
+
 @pytest.mark.parametrize(
     ("base_url", "message"),
     [

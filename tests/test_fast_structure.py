@@ -23,6 +23,7 @@ from forwardemail_async import (
 )
 from forwardemail_async._core.routes import ListRoute
 from forwardemail_async._decode import converter as _converter
+from forwardemail_async._decode import detailed as _detailed_module
 from forwardemail_async._decode import fast as _fast
 from forwardemail_async._decode.converter import iter_structured, structure, structure_list
 from forwardemail_async._decode.dates import parse_javascript_datetime
@@ -68,7 +69,7 @@ def test_a_listed_alias_is_a_real_alias_with_every_field_set() -> None:
 def test_the_fast_path_is_used_and_agrees_with_the_detailed_one() -> None:
     # structure() falls back to the detailed path on any miss, so without this test the fast
     # path could stop being used (or break) and every other test here would still pass.
-    fast = _converter._fast.function(Alias)
+    fast = _detailed_module.fast.function(Alias)
     for payload in (alias_list_item(), alias_create()):
         assert fast(payload) == _detailed(payload)
         assert repr(fast(payload)) == repr(_detailed(payload))
@@ -170,8 +171,8 @@ def fresh_structurer() -> FastStructurer:
     """A structurer with nothing made yet (the converter's own is shared by every test)."""
     return FastStructurer(
         _converter.converter.get_structure_hook,
-        _converter._is_plain,
-        _converter._references.__contains__,
+        _detailed_module._is_plain,
+        _detailed_module._references.__contains__,
         parse_javascript_datetime,
     )
 

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mappin
 from forwardemail_async._bulk._batch import BulkBatch, Operation, Source
 from forwardemail_async._bulk._calls import Calls
 from forwardemail_async._bulk._ops import AliasOps, OnExists
-from forwardemail_async._bulk._pacer import Pacer
+from forwardemail_async._bulk._pacer import UNSCOUTED, Pacer
 from forwardemail_async._bulk._progress import ProgressArg, make_reporter
 from forwardemail_async._bulk._result import (
     BulkCounts,
@@ -148,9 +148,9 @@ def create_many(
         description="create aliases",
     )
     ops = run.ops()
-    # With at most two creates in flight, a hidden global limit refuses at most two of
-    # them; the scout (see ``_pacer``) pays off only beyond that.
-    if min(run.concurrency, requester.transport.gate.max_concurrency) > 2:
+    # With no more creates in flight than go before the scout anyway, a hidden global limit
+    # refuses at most those; the scout (see ``_pacer``) pays off only beyond that.
+    if min(run.concurrency, requester.transport.gate.max_concurrency) > UNSCOUTED:
         run.pacer.scout = ops.scout
     # The first item of each name (``to_spec`` normalises names as the server compares them).
     # Only names are kept, so this grows with the number of distinct names, not with specs.

@@ -46,7 +46,7 @@ class _KindPacing:
         if self._turns and self._stopping is not None and self._stopping():
             raise StoppedError
         self._turns += 1
-        await self._pacer.wait_turn(self._kind)
+        await self._pacer.wait_turn(self._kind, resend=self._turns > 1)
 
     def finished(self, sent: float, headers: Mapping[str, str] | None, status: int | None) -> None:
         info = None if headers is None else parse_rate_limit(headers)

@@ -2,7 +2,7 @@
 
 Exactly once: a create whose outcome is unknown (timeout, connection lost after sending, 5xx,
 an unreadable 2xx) is never blindly repeated. The transport's loop reads the alias back by
-name (``resources/alias_readback.py``, the same read-back as ``aliases.create``) and the item
+name (``resources/_alias_readback.py``, the same read-back as ``aliases.create``) and the item
 is decided from what the server holds: absent, so POST again; present with our values and
 created since this item started, so it was ours ("created"); otherwise it was already there,
 and ``on_exists`` decides. The server refuses a second alias with the same name, so a name can
@@ -35,13 +35,13 @@ from forwardemail_async._core.hooks import ReadBack
 from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import alias_segment
 from forwardemail_async.models import Alias
+from forwardemail_async.resources._alias_readback import alias_of, alias_read_back
 from forwardemail_async.resources._schema.aliases import (
     ALIAS_FIELDS,
     ALIAS_PATH,
     ALIASES_PATH,
     alias_matches,
 )
-from forwardemail_async.resources.alias_readback import alias_of, alias_read_back
 
 from ._calls import Calls
 from ._pacer import StoppedError, WindowClosedError
@@ -111,7 +111,7 @@ class AliasOps:
             await self._calls.send(
                 "other", "GET", ALIASES_PATH, {"domain": self._domain}, query={"limit": "1"}
             )
-        except (ForwardEmailError, WindowClosedError, StoppedError) as exc:
+        except Exception as exc:
             logger.debug("bulk run: the rate-limit scout failed (%s)", type(exc).__name__)
 
     async def _retrieve(self, name: str) -> Alias:

@@ -25,10 +25,12 @@ from forwardemail_async._core.clock import Clock
 from forwardemail_async._core.gate import RequestGate
 from forwardemail_async._core.headers import RateLimitInfo
 
-__all__ = ["Pacer", "StoppedError", "WindowClosedError", "full_rate_limit"]
+__all__ = ["UNSCOUTED", "Pacer", "StoppedError", "WindowClosedError", "full_rate_limit"]
 
 # The kinds of request of a run that meet only the server's global limiter.
 _GLOBAL_ONLY = frozenset({"other"})
+# The first requests (not resends) of the other kinds that go before the scout is sent.
+UNSCOUTED = 2
 
 
 class WindowClosedError(Exception):
@@ -64,9 +66,10 @@ class Pacer:
         self.on_pause: Callable[[float], Awaitable[None]] | None = None
         # Sent once, before the third request of the kinds whose answers hide the global
         # limiter, unless an answer has shown that limiter already; see the module docstring.
+        # It never raises.
         self.scout: Callable[[], Awaitable[None]] | None = None
         self._scouting: asyncio.Future[None] | None = None
-        self._unscouted = 2
+        self._unscouted = UNSCOUTED
 
     def stop(self) -> None:
         """The run is cancelled: wake every waiting request (it raises :class:`StoppedError`)."""
@@ -92,8 +95,9 @@ class Pacer:
         """When the window that stopped ``kind`` reopens, or ``None`` if it is not stopped."""
         return self._closed.get(kind)
 
-    async def wait_turn(self, kind: str) -> None:
-        """Wait until one more ``kind`` request fits the known budgets, and count it in flight.
+    async def wait_turn(self, kind: str, *, resend: bool = False) -> None:
+        """Wait until one more ``kind`` request fits the known budgets, and count it in flight
+        (``resend``: an attempt after the request's first).
 
         Raises :class:`WindowClosedError` when that would take longer than ``max_wait``, and
         :class:`StoppedError` if the run is stopped while waiting (a request that had to
@@ -102,10 +106,10 @@ class Pacer:
         """
         waited = False
         if kind not in _GLOBAL_ONLY:
-            if self._unscouted:
-                self._unscouted -= 1
-            else:
+            if not self._unscouted:
                 waited = await self._scout()
+            elif not resend:
+                self._unscouted -= 1
         while True:
             if kind in self._closed:
                 raise WindowClosedError(self._closed[kind])
@@ -143,9 +147,6 @@ class Pacer:
             return False
         # wait() rather than await: cancelling this request must not cancel the scout.
         await asyncio.wait((self._scouting,))
-        error = None if self._scouting.cancelled() else self._scouting.exception()
-        if error is not None:
-            raise error
         return True
 
     def finished(

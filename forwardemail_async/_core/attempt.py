@@ -8,6 +8,7 @@ to judge, and a body the connection cut is returned with ``complete=False``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import math
 import os
@@ -22,8 +23,16 @@ from yarl import URL
 from .clock import Clock
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .gate import RequestGate
+from .urls import host_port
 
-__all__ = ["NO_ANSWER", "Raw", "attempt_timeout", "connect_failure", "send_once"]
+__all__ = [
+    "NO_ANSWER",
+    "Raw",
+    "attempt_timeout",
+    "configured_timeout",
+    "connect_failure",
+    "send_once",
+]
 
 
 async def send_once(
@@ -56,7 +65,7 @@ async def send_once(
     if not gate.enter():
         budget = None if deadline_at is None else deadline_at - clock.monotonic()
         try:
-            counted = await gate.acquire(budget, kind, max_wait=max_wait)
+            counted = await gate.wait_for_slot(budget, kind, max_wait=max_wait)
         except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11, two on 3.10
             raise APITimeoutError(
                 f"{method} {route}: the deadline passed (or would, during a rate-limit "
@@ -131,7 +140,8 @@ async def send_once(
         )
     except aiohttp.ClientSSLError as exc:  # a certificate problem: retrying cannot help
         raise APIConnectionError(
-            f"{method} {route}: could not connect ({type(exc).__name__})",
+            f"{method} {route}: could not connect to {host_port(exc.host, exc.port)} "
+            f"({connect_failure(exc)})",
             method=method,
             url=route,
             request_sent=False,
@@ -145,7 +155,8 @@ async def send_once(
     except aiohttp.ClientConnectorError as exc:
         return _chained(
             APIConnectionError(
-                f"{method} {route}: could not connect to {_where(exc)} ({connect_failure(exc)})",
+                f"{method} {route}: could not connect to {host_port(exc.host, exc.port)} "
+                f"({connect_failure(exc)})",
                 method=method,
                 url=route,
                 request_sent=False,
@@ -190,6 +201,11 @@ def attempt_timeout(total: float | None, connect: float | None) -> aiohttp.Clien
     return aiohttp.ClientTimeout(total=total, sock_connect=connect, ceil_threshold=math.inf)
 
 
+# The timeouts a client sets (one or two per client), built once rather than per attempt; an
+# attempt whose timeout a deadline cuts builds its own.
+configured_timeout = functools.lru_cache(maxsize=64)(attempt_timeout)
+
+
 class Raw(NamedTuple):
     """One attempt's answer as read, before :func:`interpret` says what it means."""
 
@@ -209,20 +225,17 @@ NO_ANSWER = Raw(0, None, {}, b"", True, 0.0)
 
 def connect_failure(error: BaseException | None) -> str:
     """Why a connection could not be opened, as the system words it ("Connection refused",
-    "Name or service not known"), from aiohttp's error or the ``OSError`` itself."""
+    "Name or service not known") or, for TLS, as OpenSSL does ("[SSL:
+    CERTIFICATE_VERIFY_FAILED] ..."), from aiohttp's error or the ``OSError`` itself."""
     os_error = getattr(error, "os_error", error)
+    if isinstance(os_error, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+        return str(os_error)
     if isinstance(os_error, OSError):
         if os_error.errno and not isinstance(os_error, socket.gaierror):
             return os.strerror(os_error.errno)
         if os_error.strerror:
             return os_error.strerror
     return type(error).__name__
-
-
-def _where(exc: aiohttp.ClientConnectorError) -> str:
-    """``host:port`` the connection was for (an IPv6 address in brackets)."""
-    host = f"[{exc.host}]" if ":" in exc.host else exc.host
-    return f"{host}:{exc.port}"
 
 
 def _chained(error: APIConnectionError, cause: BaseException) -> APIConnectionError:

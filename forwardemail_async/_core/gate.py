@@ -79,10 +79,15 @@ class RequestGate:
         A spent server window is waited out only if it ends within ``max_wait`` seconds;
         otherwise the request goes, and the server's 429 tells the caller when to come back.
         Returns whether the request counts against a known server budget; pass that on to
-        :meth:`release`.
+        :meth:`release` (or :meth:`finish`).
         """
         if self.enter():
             return False
+        return await self.wait_for_slot(budget, kind, max_wait=max_wait)
+
+    async def wait_for_slot(self, budget: float | None, kind: Hashable, *, max_wait: float) -> bool:
+        """:meth:`acquire` once :meth:`enter` has said something could hold the request
+        back: the waits themselves."""
         started = self._clock.monotonic()
         while True:
             left = None if budget is None else budget - (self._clock.monotonic() - started)
@@ -207,6 +212,8 @@ class RequestGate:
         fewer than ``max_concurrency`` requests remain."""
         if not counted:
             remaining = None if headers is None else headers.get("X-RateLimit-Remaining")
+            # The short cut reads only plain digits, at most 18 of them (int() of a long
+            # digit string costs time); anything else takes the full parse below.
             if remaining is None or (
                 len(remaining) < 19
                 and remaining.isdecimal()

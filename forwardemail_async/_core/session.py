@@ -22,7 +22,7 @@ from forwardemail_async._version import __version__
 from .auth import BasicCredentials
 from .params import check_headers
 
-__all__ = ["USER_AGENT", "HttpSession"]
+__all__ = ["HttpSession"]
 
 logger = logging.getLogger("forwardemail_async")
 

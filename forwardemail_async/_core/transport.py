@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import attrs
 
-from .attempt import NO_ANSWER, Raw, attempt_timeout, send_once
+from .attempt import NO_ANSWER, Raw, configured_timeout, send_once
 from .auth import BasicCredentials
 from .clock import Clock
 from .errors import (
@@ -81,8 +81,6 @@ class Transport:
             session, max_concurrency=max_concurrency, accept_language=accept_language
         )
         self._connect_timeout = connect_timeout
-        # aiohttp's timeouts of an attempt, by the attempt timeout (a client uses one or two).
-        self._attempt_timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         self._rate_limit_headers: Mapping[str, str] | None = None
         self.max_response_size = max_response_size
 
@@ -186,10 +184,7 @@ class Transport:
         read_back = None if hooks is None or not options.reconcile else hooks.read_back
         started = self.clock.monotonic()
         deadline_at = None if policy.deadline is None else started + policy.deadline
-        client_timeout = self._attempt_timeouts.get(options.timeout)
-        if client_timeout is None:
-            client_timeout = attempt_timeout(options.timeout, self._connect_timeout)
-            self._attempt_timeouts[options.timeout] = client_timeout
+        client_timeout = configured_timeout(options.timeout, self._connect_timeout)
         attempt_once = functools.partial(
             send_once,
             session,

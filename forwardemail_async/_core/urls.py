@@ -24,6 +24,7 @@ __all__ = [
     "domain_segment",
     "email_segment",
     "folder_segment",
+    "host_port",
     "id_segment",
     "name_segment",
     "normalize_base_url",
@@ -222,6 +223,12 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_port(host: str | None, port: int | None) -> str:
+    """``host:port`` as a person reads it, an IPv6 address in brackets."""
+    host = host or ""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def normalize_base_url(value: str | URL, *, allow_insecure_http: bool = False) -> str:

@@ -53,10 +53,9 @@ _decode: Callable[[object, Any, str, str], Any]
 # What the models asked of the converter (when_built) before it existed, in that order.
 _setups: list[Setup] = []
 # Event loops in two threads may make their first decode at once: one builds, the other waits.
+# A setup runs while it is held, so a setup must not import a module that decodes or
+# registers with when_built from another thread.
 _building = threading.RLock()
-
-# Names of detailed.py that tests and tools may read here (they build the converter).
-_FROM_DETAILED = frozenset({"_is_plain", "_references"})
 
 
 def _build() -> cattrs.Converter:
@@ -68,22 +67,19 @@ def _build() -> cattrs.Converter:
         from . import detailed
 
         _fast, _fast_of_hook, _decode = detailed.fast, detailed.fast_of_hook, detailed.decode
-        while _setups:  # a setup may ask for another (a model imported by a model)
-            _setups.pop(0)(detailed.converter)
+        # A setup may ask for another (a model imported by a model). One that raises stays
+        # first in line, so the next decode tries it again rather than build without it.
+        while _setups:
+            _setups[0](detailed.converter)
+            del _setups[0]
         converter = _converter = detailed.converter
         return converter
 
 
 def __getattr__(name: str) -> Any:
-    """Build the converter when its name (or another of ``detailed.py``) is first read."""
-    if name == "converter" or name in {"_fast", "_fast_of_hook"}:
-        _build()
-        return globals()[name]
-    if name in _FROM_DETAILED:
-        _build()
-        from . import detailed
-
-        return getattr(detailed, name)
+    """Build the converter when its name is first read."""
+    if name == "converter":
+        return _build()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -118,8 +114,9 @@ def structure(data: object, cls: type[T], *, what: str) -> T:
 
     The result may share lists and objects with ``data``: pass JSON nobody else holds.
     """
+    built = _converter or _build()
     try:
-        result: T = (_converter or _build()).structure(data, cls)
+        result: T = built.structure(data, cls)
         return result
     except Exception:  # decoded again below for a message naming every wrong field
         pass

@@ -30,7 +30,12 @@ from forwardemail_async._core.errors import (
     APITimeoutError,
     ForwardEmailError,
 )
-from forwardemail_async._core.urls import DEFAULT_BASE_URL, _is_loopback, normalize_base_url
+from forwardemail_async._core.urls import (
+    DEFAULT_BASE_URL,
+    _is_loopback,
+    host_port,
+    normalize_base_url,
+)
 from forwardemail_async.cli._fake import add_fake_server_arguments, serve_fake
 from forwardemail_async.cli._import import (
     EXIT_FAILED,
@@ -274,16 +279,10 @@ def _base_url_problem(value: str, source: str) -> str | None:
     return None
 
 
-def _server(base_url: str) -> str:
-    """``host:port`` of the server at ``base_url`` (the scheme's default port if none)."""
-    url = URL(base_url)
-    host = f"[{url.host}]" if url.host and ":" in url.host else url.host
-    return f"{host}:{url.port}"
-
-
 def _connection_problem(exc: APIConnectionError, base_url: str) -> str:
     """A failed connection as the command line tells it: which server, and why."""
-    where = _server(base_url)
+    url = URL(base_url)
+    where = host_port(url.host, url.port)  # the scheme's default port if none
     if isinstance(exc, APITimeoutError):
         return f"no answer from {where} in time ({exc})"
     if exc.request_sent:

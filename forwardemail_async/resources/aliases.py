@@ -19,8 +19,8 @@ from forwardemail_async._core.routes import Filter, ListRoute
 from forwardemail_async._core.urls import alias_path, domain_segment
 from forwardemail_async.models import Alias, AliasCredentials, ErrorCodeIfDisabled
 
+from ._alias_readback import create_alias_once
 from ._schema.aliases import ALIAS_FIELDS, ALIAS_PATH, ALIASES_PATH
-from .alias_readback import create_alias_once
 
 if TYPE_CHECKING:  # imported where first used: bulk runs and Sieve scripts are rarer than aliases
     from forwardemail_async._bulk import AliasSpec, BulkBatch, OnExists, ProgressArg

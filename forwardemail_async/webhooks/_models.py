@@ -14,12 +14,15 @@ typed, everything else stays as sent in ``extra_fields``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from forwardemail_async._decode.converter import converter
+from forwardemail_async._decode import converter as decoding
 from forwardemail_async.models._keyword_fields import keyword_field
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "AddressList",
@@ -290,7 +293,7 @@ HeaderMap = dict[str, str] | str
 def _structure_headers(value: object, _: object) -> dict[str, str] | str:
     if isinstance(value, str):
         return value
-    headers: dict[str, str] = converter.structure(value, dict[str, str])
+    headers: dict[str, str] = decoding.converter.structure(value, dict[str, str])
     return headers
 
 
@@ -300,7 +303,11 @@ def _structure_content(value: object, _: object) -> bytes:
     raise TypeError(f"expected attachment bytes, got {type(value).__name__}")
 
 
-converter.register_structure_hook_func(lambda type_: type_ == HeaderMap, _structure_headers)
-converter.register_structure_hook(bytes, _structure_content)
+def _register(converter: cattrs.Converter) -> None:
+    converter.register_structure_hook_func(lambda type_: type_ == HeaderMap, _structure_headers)
+    converter.register_structure_hook(bytes, _structure_content)
+
+
+decoding.when_built(_register)
 attrs.resolve_types(EmailAddress)
 keyword_field(InboundEmail, "from_")

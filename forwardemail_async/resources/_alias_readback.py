@@ -22,9 +22,9 @@ from forwardemail_async._core.response import Response
 from forwardemail_async._core.urls import alias_path, domain_segment
 from forwardemail_async._decode.converter import structure
 from forwardemail_async.models import Alias
-from forwardemail_async.resources._schema.aliases import alias_matches
+from forwardemail_async.resources._schema.aliases import ALIASES_PATH, alias_matches
 
-__all__ = ["alias_of", "alias_read_back", "already_exists", "create_alias_once"]
+__all__ = ["alias_of", "alias_read_back", "create_alias_once"]
 
 
 def alias_of(response: Response) -> Alias:
@@ -33,8 +33,8 @@ def alias_of(response: Response) -> Alias:
 
 
 # The error of a create whose name turned out to be taken by someone else's alias.
-already_exists = conflict(
-    AlreadyExistsError, 400, "Alias already exists for domain.", "/v1/domains/{domain}/aliases"
+_already_exists = conflict(
+    AlreadyExistsError, 400, "Alias already exists for domain.", ALIASES_PATH
 )
 
 
@@ -42,7 +42,7 @@ def alias_read_back(
     get: Callable[[], Awaitable[Response]],
     body: Mapping[str, object],
     *,
-    conflict: Callable[[Response], BaseException] = already_exists,
+    conflict: Callable[[Response], BaseException] = _already_exists,
     unknown: Callable[[BaseException], BaseException] | None = None,
 ) -> ReadBack:
     """The :class:`ReadBack` of an alias create that sent ``body``; ``get`` reads the alias
