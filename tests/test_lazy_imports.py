@@ -110,3 +110,37 @@ def test_the_converter_is_built_on_the_first_decode_with_every_model_setup() -> 
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_setup_that_raises_is_tried_again_not_dropped() -> None:
+    """A model's setup that fails on the first build (say, a transient import problem) stays
+    registered: the error reaches the caller, and the next decode runs the setup again
+    rather than decode without it."""
+    script = textwrap.dedent(
+        """
+        from forwardemail_async._decode import converter as decoding
+        from forwardemail_async.models import Alias
+
+        calls = []
+
+        def flaky(converter):
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("not yet")
+
+        decoding.when_built(flaky)
+        payload = {"id": "1", "name": "n"}
+        try:
+            decoding.structure(payload, Alias, what="GET /test")
+        except RuntimeError as error:
+            assert str(error) == "not yet"
+        else:
+            raise AssertionError("the setup's error was swallowed")
+        assert decoding.structure(payload, Alias, what="GET /test").name == "n"
+        assert len(calls) == 2
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
