@@ -139,13 +139,7 @@ async def send_once(
             exc,
         )
     except aiohttp.ClientSSLError as exc:  # a certificate problem: retrying cannot help
-        raise APIConnectionError(
-            f"{method} {route}: could not connect to {host_port(exc.host, exc.port)} "
-            f"({connect_failure(exc)})",
-            method=method,
-            url=route,
-            request_sent=False,
-        ) from exc
+        raise _unreachable(method, route, exc) from exc
     except ssl.SSLError as exc:
         raise APIConnectionError(
             f"{method} {route}: connection failed ({type(exc).__name__}: {exc})",
@@ -153,16 +147,7 @@ async def send_once(
             url=route,
         ) from exc
     except aiohttp.ClientConnectorError as exc:
-        return _chained(
-            APIConnectionError(
-                f"{method} {route}: could not connect to {host_port(exc.host, exc.port)} "
-                f"({connect_failure(exc)})",
-                method=method,
-                url=route,
-                request_sent=False,
-            ),
-            exc,
-        )
+        return _chained(_unreachable(method, route, exc), exc)
     except aiohttp.ClientResponseError as exc:
         # Reported below, outside this block, so it is neither chained nor left as
         # __context__: its request_info holds our headers, Authorization included.
@@ -236,6 +221,18 @@ def connect_failure(error: BaseException | None) -> str:
         if os_error.strerror:
             return os_error.strerror
     return type(error).__name__
+
+
+def _unreachable(method: str, route: str, exc: aiohttp.ClientConnectorError) -> APIConnectionError:
+    """A connection that could not be opened: the request never left, said with where to
+    and why."""
+    return APIConnectionError(
+        f"{method} {route}: could not connect to {host_port(exc.host, exc.port)} "
+        f"({connect_failure(exc)})",
+        method=method,
+        url=route,
+        request_sent=False,
+    )
 
 
 def _chained(error: APIConnectionError, cause: BaseException) -> APIConnectionError:
